@@ -1,0 +1,5 @@
+from django.apps import AppConfig
+
+
+class CatalogAppConfig(AppConfig):
+    name = "catalog_app"

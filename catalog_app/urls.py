@@ -1,0 +1,10 @@
+from django.urls import path
+
+from catalog_app import views
+
+app_name = "catalog"
+urlpatterns = [
+    path("", views.product_list, name="product_list"),
+    path("sync/", views.sync_now, name="sync_now"),
+    path("<str:sku>/", views.product_detail, name="product_detail"),
+]

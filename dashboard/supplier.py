@@ -1,0 +1,61 @@
+"""Glue between Django and the framework-free Cup Source client.
+
+Everything in the dashboard that talks to the supplier gets its client from `get_client()`,
+which builds it from settings and shares one request budget through Django's cache (so all
+processes and hosts on one API key stay within its limit when the cache is Redis).
+"""
+
+import logging
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.core.cache import cache, caches
+
+from cupsource.budget import SlidingWindowBudget
+from cupsource.client import CupSourceClient
+from cupsource.errors import CupSourceError
+from dashboard.budget_store import CacheBudgetStore
+
+logger = logging.getLogger(__name__)
+
+STATUS_CACHE_KEY = "supplier:status"
+STATUS_TTL = 60
+
+
+def get_budget() -> SlidingWindowBudget:
+    return SlidingWindowBudget(
+        limit=settings.CUPSOURCE_RATE_LIMIT,
+        store=CacheBudgetStore(caches["shared"], key="cupsource:budget"),
+    )
+
+
+def get_client(**overrides) -> CupSourceClient:
+    options = {
+        "timeout": settings.CUPSOURCE_TIMEOUT,
+        "max_retries": settings.CUPSOURCE_MAX_RETRIES,
+        "budget": get_budget(),
+    }
+    options.update(overrides)
+    return CupSourceClient(settings.CUPSOURCE_API_URL, settings.CUPSOURCE_API_KEY, **options)
+
+
+@dataclass(frozen=True)
+class SupplierStatus:
+    reachable: bool
+    product_count: int | None = None
+    problem: str = ""
+
+
+def supplier_status() -> SupplierStatus:
+    """Whether the supplier API answers, and how many products it offers (cached: one call/min)."""
+    status = cache.get(STATUS_CACHE_KEY)
+    if status is None:
+        try:
+            with get_client(max_retries=0) as client:
+                page = client.list_products(per_page=1)
+            status = SupplierStatus(reachable=True, product_count=page.meta.total)
+        except CupSourceError as exc:
+            logger.warning("Supplier status check failed: %s", exc)
+            status = SupplierStatus(reachable=False, problem=exc.message)
+        cache.set(STATUS_CACHE_KEY, status, STATUS_TTL)
+    return status

@@ -1,0 +1,5 @@
+from django.apps import AppConfig
+
+
+class OrdersAppConfig(AppConfig):
+    name = "orders_app"
