@@ -5,7 +5,7 @@ from catalog_app.services import SyncAlreadyRunning, catalog_sync
 from dashboard.supplier import get_client
 
 
-@task()
+@task(queue_name="catalog")
 def sync_catalog(trigger: str = "schedule", user_id: int | None = None) -> int | None:
     """Run one catalog sync; returns the SyncRun id (None if another sync was running)."""
     user = get_user_model().objects.filter(pk=user_id).first() if user_id else None

@@ -132,7 +132,16 @@ else:
         "LOCATION": "cupboard_shared_cache",
     }
 
-TASKS = {"default": {"BACKEND": env.str("TASKS_BACKEND", default="django_tasks_db.DatabaseBackend")}}
+# Background work runs on django.tasks. Two queues, each with its own worker process, so that a
+# long catalog sync never holds up an order submission: "default" (orders, tracking) and
+# "catalog" (the catalog sync). `manage.py run_scheduler` enqueues the periodic jobs.
+TASKS = {
+    "default": {
+        "BACKEND": env.str("TASKS_BACKEND", default="django_tasks_db.DatabaseBackend"),
+        "QUEUES": ["default", "catalog"],
+    }
+}
+CATALOG_SYNC_INTERVAL = env.int("CATALOG_SYNC_INTERVAL", default=15 * 60)  # seconds
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
@@ -157,9 +166,10 @@ STATIC_ROOT = BASE_DIR / "staticfiles"
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {
-        "BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"
-        if DEBUG
-        else "whitenoise.storage.CompressedManifestStaticFilesStorage"
+        # Hashed, compressed files (after `collectstatic`) in production; plain files otherwise.
+        "BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"
+        if env.bool("STATIC_MANIFEST", default=not DEBUG)
+        else "django.contrib.staticfiles.storage.StaticFilesStorage"
     },
 }
 

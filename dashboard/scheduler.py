@@ -1,0 +1,46 @@
+"""Periodic jobs, enqueued on django.tasks by `manage.py run_scheduler`.
+
+Each job is enqueued at most once per interval across every scheduler process: the slot is
+claimed with an atomic `add` on the shared cache, so running two schedulers by mistake (or one
+per host) does not double the work.
+"""
+
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from django.conf import settings
+from django.core.cache import caches
+from django.utils.module_loading import import_string
+
+logger = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class Job:
+    name: str
+    task: str  # dotted path of a django.tasks Task
+    interval: Callable[[], int]  # seconds, read at each tick so settings overrides apply
+    kwargs: dict = field(default_factory=dict)
+
+
+JOBS = [
+    Job(
+        name="catalog-sync",
+        task="catalog_app.tasks.sync_catalog",
+        interval=lambda: settings.CATALOG_SYNC_INTERVAL,
+        kwargs={"trigger": "schedule"},
+    ),
+]
+
+
+def tick(jobs: list[Job] = JOBS) -> list[str]:
+    """Enqueue every job whose interval has passed; return the names of those enqueued."""
+    cache = caches["shared"]
+    enqueued = []
+    for job in jobs:
+        if cache.add(f"scheduler:{job.name}", "claimed", timeout=job.interval()):
+            import_string(job.task).enqueue(**job.kwargs)
+            logger.info("Scheduled %s", job.name)
+            enqueued.append(job.name)
+    return enqueued

@@ -1,0 +1,65 @@
+from datetime import UTC, datetime
+from decimal import Decimal
+
+import httpx
+import pytest
+
+from catalog_app.models import LidFit, Product, SyncRun
+
+UPDATED = datetime(2026, 11, 1, 12, 0, tzinfo=UTC)
+
+
+@pytest.fixture
+def make_product(db):
+    def make(sku, **fields):
+        defaults = {
+            "name": f"Product {sku}",
+            "category": "cups",
+            "material": "paper",
+            "capacity_oz": 8,
+            "unit_price": Decimal("0.0480"),
+            "case_pack": 1000,
+            "min_order_qty": 1000,
+            "stock": 100_000,
+            "lead_time_days": 3,
+            "description": "A product.",
+            "compatible_lids": [],
+            "supplier_updated_at": UPDATED,
+        }
+        defaults.update(fields)
+        product = Product.objects.create(sku=sku, **defaults)
+        LidFit.objects.bulk_create(LidFit(product=product, lid_sku=lid) for lid in product.compatible_lids)
+        return product
+
+    return make
+
+
+@pytest.fixture
+def synced(db):
+    """Mark the mirror as synced so pages show the catalog rather than the empty state."""
+    return SyncRun.objects.create(trigger="command", status="succeeded", finished_at=UPDATED)
+
+
+@pytest.fixture
+def no_api(monkeypatch):
+    """Every outgoing HTTP request in this process fails (and is recorded): proof that the code
+    under test never calls the supplier API."""
+    calls = []
+
+    def refuse(self, request):
+        calls.append(request)
+        raise httpx.ConnectError("API calls are forbidden in this test", request=request)
+
+    monkeypatch.setattr(httpx.HTTPTransport, "handle_request", refuse)
+    return calls
+
+
+@pytest.fixture
+def buyer(django_user_model):
+    return django_user_model.objects.create_user("buyer", password="pw-buyer-123")
+
+
+@pytest.fixture
+def buyer_client(client, buyer):
+    client.force_login(buyer)
+    return client
