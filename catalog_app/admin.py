@@ -21,26 +21,51 @@ class ReadOnlyAdmin(admin.ModelAdmin):
 
 @admin.register(Product)
 class ProductAdmin(ReadOnlyAdmin):
-    list_display = ["sku", "name", "category", "material", "capacity_oz", "unit_price", "stock", "discontinued"]
+    list_display = [
+        "sku",
+        "name",
+        "category",
+        "material",
+        "capacity_oz",
+        "unit_price",
+        "stock",
+        "discontinued",
+    ]
     list_filter = ["category", "material", "discontinued", "capacity_oz"]
     search_fields = ["sku", "name"]
 
 
 @admin.register(SyncRun)
 class SyncRunAdmin(ReadOnlyAdmin):
-    list_display = ["pk", "started_at", "finished_at", "status", "trigger", "triggered_by", "pages",
-                    "created", "updated", "discontinued"]
+    list_display = [
+        "pk",
+        "started_at",
+        "finished_at",
+        "status",
+        "trigger",
+        "triggered_by",
+        "pages",
+        "created",
+        "updated",
+        "discontinued",
+    ]
     list_filter = ["status", "trigger"]
     change_list_template = "admin/catalog_app/syncrun/change_list.html"
 
     def get_urls(self):
         return [
-            path("sync-now/", self.admin_site.admin_view(self.sync_now), name="catalog_app_syncrun_sync_now"),
+            path(
+                "sync-now/",
+                self.admin_site.admin_view(self.sync_now),
+                name="catalog_app_syncrun_sync_now",
+            ),
             *super().get_urls(),
         ]
 
     def sync_now(self, request: HttpRequest) -> HttpResponseRedirect:
         if request.method == "POST":
             sync_catalog.enqueue(trigger=SyncRun.Trigger.STAFF, user_id=request.user.pk)
-            self.message_user(request, "Catalog sync enqueued; refresh this page to follow it.", messages.SUCCESS)
+            self.message_user(
+                request, "Catalog sync enqueued; refresh this page to follow it.", messages.SUCCESS
+            )
         return HttpResponseRedirect(reverse("admin:catalog_app_syncrun_changelist"))

@@ -54,7 +54,9 @@ class Product(models.Model):
         indexes = [
             models.Index(fields=["discontinued", "category", "sku"], name="product_category_idx"),
             models.Index(fields=["discontinued", "material", "sku"], name="product_material_idx"),
-            models.Index(fields=["discontinued", "capacity_oz", "sku"], name="product_capacity_idx"),
+            models.Index(
+                fields=["discontinued", "capacity_oz", "sku"], name="product_capacity_idx"
+            ),
             models.Index(fields=["discontinued", "unit_price", "sku"], name="product_price_idx"),
             models.Index(fields=["discontinued", "stock"], name="product_stock_idx"),
             models.Index(fields=["name"], name="product_name_idx"),
@@ -95,6 +97,9 @@ class LidFit(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["product", "lid_sku"], name="unique_lid_fit"),
         ]
+
+    def __str__(self):
+        return f"{self.lid_sku} fits {self.product_id}"
 
 
 class SyncRun(models.Model):
@@ -146,3 +151,6 @@ class StagedProduct(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["run", "sku"], name="unique_staged_sku"),
         ]
+
+    def __str__(self):
+        return f"{self.sku} (sync #{self.run_id})"

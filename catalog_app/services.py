@@ -86,14 +86,20 @@ def _fail_abandoned_runs() -> None:
     abandoned = SyncRun.objects.filter(status=SyncRun.Status.RUNNING)
     StagedProduct.objects.filter(run__in=abandoned).delete()
     abandoned.update(
-        status=SyncRun.Status.FAILED, error="Interrupted before it finished.", finished_at=timezone.now()
+        status=SyncRun.Status.FAILED,
+        error="Interrupted before it finished.",
+        finished_at=timezone.now(),
     )
 
 
-def _stage_pages(run: SyncRun, *, client: CupSourceClient, progress: Progress | None) -> Iterator[int]:
+def _stage_pages(
+    run: SyncRun, *, client: CupSourceClient, progress: Progress | None
+) -> Iterator[int]:
     page_number = 1
     while True:
-        page = client.list_products(page=page_number, per_page=PER_PAGE, priority=Priority.BACKGROUND)
+        page = client.list_products(
+            page=page_number, per_page=PER_PAGE, priority=Priority.BACKGROUND
+        )
         if not page.items:
             break
         StagedProduct.objects.bulk_create(

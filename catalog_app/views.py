@@ -47,7 +47,11 @@ def _facets(form: ProductFilterForm, products) -> list[dict]:
     """Counts per value of each facet, under every other active filter."""
     labels = {"category": dict(Category.choices), "material": dict(Material.choices)}
     facets = []
-    for name, field in [("category", "category"), ("material", "material"), ("capacity", "capacity_oz")]:
+    for name, field in [
+        ("category", "category"),
+        ("material", "material"),
+        ("capacity", "capacity_oz"),
+    ]:
         rows = (
             products.filter(**form.filters(without=name))
             .exclude(**{f"{field}__isnull": True})
@@ -82,7 +86,11 @@ def product_detail(request: HttpRequest, sku: str) -> TemplateResponse:
     return TemplateResponse(
         request,
         "catalog_app/product_detail.html",
-        {"product": product, "related": related.order_by("sku"), "last_sync": last_successful_sync()},
+        {
+            "product": product,
+            "related": related.order_by("sku"),
+            "last_sync": last_successful_sync(),
+        },
     )
 
 
@@ -91,5 +99,7 @@ def sync_now(request: HttpRequest) -> HttpResponseRedirect:
     if not request.user.is_staff:
         raise PermissionDenied
     sync_catalog.enqueue(trigger=SyncRun.Trigger.STAFF, user_id=request.user.pk)
-    messages.success(request, "Catalog sync started. New products appear here as soon as it finishes.")
+    messages.success(
+        request, "Catalog sync started. New products appear here as soon as it finishes."
+    )
     return redirect("catalog:product_list")

@@ -28,7 +28,9 @@ def make_product(db):
         }
         defaults.update(fields)
         product = Product.objects.create(sku=sku, **defaults)
-        LidFit.objects.bulk_create(LidFit(product=product, lid_sku=lid) for lid in product.compatible_lids)
+        LidFit.objects.bulk_create(
+            LidFit(product=product, lid_sku=lid) for lid in product.compatible_lids
+        )
         return product
 
     return make

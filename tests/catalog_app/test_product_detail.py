@@ -4,16 +4,29 @@ from django.urls import reverse
 
 @pytest.fixture
 def cup_and_lid(make_product, synced):
-    cup = make_product("CS-8OZ-ECO", name="8 oz Eco Paper Cup", compatible_lids=["CS-DOME-LID"],
-                       description="Double-wall paper cup.", lead_time_days=4)
+    cup = make_product(
+        "CS-8OZ-ECO",
+        name="8 oz Eco Paper Cup",
+        compatible_lids=["CS-DOME-LID"],
+        description="Double-wall paper cup.",
+        lead_time_days=4,
+    )
     lid = make_product("CS-DOME-LID", name="Dome Lid 80mm", category="lids", capacity_oz=None)
     return cup, lid
 
 
 def test_it_shows_everything_a_buyer_needs(buyer_client, cup_and_lid):
     body = buyer_client.get(reverse("catalog:product_detail", args=["CS-8OZ-ECO"])).content.decode()
-    for text in ["8 oz Eco Paper Cup", "CS-8OZ-ECO", "Double-wall paper cup.", "4 days", "1000 units per case",
-                 "$0.0480", "$48.00", "In stock"]:
+    for text in [
+        "8 oz Eco Paper Cup",
+        "CS-8OZ-ECO",
+        "Double-wall paper cup.",
+        "4 days",
+        "1000 units per case",
+        "$0.0480",
+        "$48.00",
+        "In stock",
+    ]:
         assert text in body
 
 
@@ -24,7 +37,9 @@ def test_a_cup_links_its_lids(buyer_client, cup_and_lid):
 
 
 def test_a_lid_links_the_cups_it_fits(buyer_client, cup_and_lid):
-    body = buyer_client.get(reverse("catalog:product_detail", args=["CS-DOME-LID"])).content.decode()
+    body = buyer_client.get(
+        reverse("catalog:product_detail", args=["CS-DOME-LID"])
+    ).content.decode()
     assert "Fits these cups and bowls" in body
     assert reverse("catalog:product_detail", args=["CS-8OZ-ECO"]) in body
 
@@ -40,7 +55,9 @@ def test_a_discontinued_product_still_has_its_page(buyer_client, make_product, s
 
 
 def test_the_page_makes_no_api_call(buyer_client, cup_and_lid, no_api):
-    assert buyer_client.get(reverse("catalog:product_detail", args=["CS-8OZ-ECO"])).status_code == 200
+    assert (
+        buyer_client.get(reverse("catalog:product_detail", args=["CS-8OZ-ECO"])).status_code == 200
+    )
     assert no_api == []
 
 

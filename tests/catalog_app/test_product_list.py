@@ -8,12 +8,25 @@ URL = reverse("catalog:product_list")
 def catalog(make_product, synced):
     make_product("CS-8OZ-ECO", name="8 oz Eco Paper Cup", compatible_lids=["CS-DOME-LID"])
     make_product("CS-12OZ-PAP", name="12 oz Paper Cup", capacity_oz=12, unit_price="0.0620")
-    make_product("CS-16OZ-PLA", name="16 oz Clear Cup", material="plastic", capacity_oz=16,
-                 unit_price="0.0900", stock=0)
-    make_product("CS-BOWL-24", name="24 oz Soup Bowl", category="bowls", capacity_oz=24,
-                 unit_price="0.1500", stock=3000)
-    make_product("CS-DOME-LID", name="Dome Lid 80mm", category="lids", capacity_oz=None,
-                 unit_price="0.0300")
+    make_product(
+        "CS-16OZ-PLA",
+        name="16 oz Clear Cup",
+        material="plastic",
+        capacity_oz=16,
+        unit_price="0.0900",
+        stock=0,
+    )
+    make_product(
+        "CS-BOWL-24",
+        name="24 oz Soup Bowl",
+        category="bowls",
+        capacity_oz=24,
+        unit_price="0.1500",
+        stock=3000,
+    )
+    make_product(
+        "CS-DOME-LID", name="Dome Lid 80mm", category="lids", capacity_oz=None, unit_price="0.0300"
+    )
     make_product("CS-OLD-CUP", name="Discontinued Cup", discontinued=True)
 
 
@@ -24,7 +37,13 @@ def skus(response):
 def test_it_lists_every_available_product_by_sku(buyer_client, catalog):
     response = buyer_client.get(URL)
     assert response.status_code == 200
-    assert skus(response) == ["CS-12OZ-PAP", "CS-16OZ-PLA", "CS-8OZ-ECO", "CS-BOWL-24", "CS-DOME-LID"]
+    assert skus(response) == [
+        "CS-12OZ-PAP",
+        "CS-16OZ-PLA",
+        "CS-8OZ-ECO",
+        "CS-BOWL-24",
+        "CS-DOME-LID",
+    ]
 
 
 def test_it_filters_by_category_material_and_capacity(buyer_client, catalog):
@@ -32,7 +51,8 @@ def test_it_filters_by_category_material_and_capacity(buyer_client, catalog):
     assert skus(buyer_client.get(URL, {"material": "plastic"})) == ["CS-16OZ-PLA"]
     assert skus(buyer_client.get(URL, {"capacity": "12"})) == ["CS-12OZ-PAP"]
     assert skus(buyer_client.get(URL, {"category": "cups", "material": "paper"})) == [
-        "CS-12OZ-PAP", "CS-8OZ-ECO"
+        "CS-12OZ-PAP",
+        "CS-8OZ-ECO",
     ]
 
 
@@ -49,7 +69,9 @@ def test_it_sorts_by_price_and_capacity(buyer_client, catalog):
     assert skus(buyer_client.get(URL, {"sort": "price"}))[:2] == ["CS-DOME-LID", "CS-8OZ-ECO"]
     assert skus(buyer_client.get(URL, {"sort": "-price"}))[0] == "CS-BOWL-24"
     assert skus(buyer_client.get(URL, {"sort": "-capacity", "category": "cups"})) == [
-        "CS-16OZ-PLA", "CS-12OZ-PAP", "CS-8OZ-ECO"
+        "CS-16OZ-PLA",
+        "CS-12OZ-PAP",
+        "CS-8OZ-ECO",
     ]
 
 
@@ -93,7 +115,9 @@ def test_an_htmx_request_gets_only_the_results(buyer_client, catalog):
 
 def test_a_history_restore_gets_the_full_page(buyer_client, catalog):
     response = buyer_client.get(
-        URL, {"category": "bowls"}, headers={"HX-Request": "true", "HX-History-Restore-Request": "true"}
+        URL,
+        {"category": "bowls"},
+        headers={"HX-Request": "true", "HX-History-Restore-Request": "true"},
     )
     assert "<html" in response.content.decode()
 
@@ -110,8 +134,14 @@ def test_a_filtered_url_is_bookmarkable(buyer_client, catalog):
 
 @pytest.mark.parametrize(
     "params",
-    [{"category": "mugs"}, {"capacity": "big"}, {"page": "0"}, {"page": "x"}, {"sort": "random"},
-     {"q": "x" * 101}],
+    [
+        {"category": "mugs"},
+        {"capacity": "big"},
+        {"page": "0"},
+        {"page": "x"},
+        {"sort": "random"},
+        {"q": "x" * 101},
+    ],
 )
 def test_bad_parameters_get_a_friendly_400(buyer_client, catalog, params):
     response = buyer_client.get(URL, params)

@@ -18,7 +18,9 @@ class Command(BaseCommand):
 
         try:
             with get_client() as client:
-                run = catalog_sync(client=client, trigger=SyncRun.Trigger.COMMAND, progress=progress)
+                run = catalog_sync(
+                    client=client, trigger=SyncRun.Trigger.COMMAND, progress=progress
+                )
         except SyncAlreadyRunning as exc:
             raise CommandError(str(exc)) from exc
         finally:
