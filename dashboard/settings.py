@@ -50,7 +50,9 @@ SANDBOX_FAULTS = env.str("SANDBOX_FAULTS", default="")
 
 CUPSOURCE_API_URL = env.str(
     "CUPSOURCE_API_URL",
-    default=f"http://127.0.0.1:{SANDBOX_PORT}/v1" if SANDBOX_ENABLED else "https://api.cupsource.com/v1",
+    default=f"http://127.0.0.1:{SANDBOX_PORT}/v1"
+    if SANDBOX_ENABLED
+    else "https://api.cupsource.com/v1",
 )
 CUPSOURCE_TIMEOUT = env.float("CUPSOURCE_TIMEOUT", default=10.0)
 CUPSOURCE_MAX_RETRIES = env.int("CUPSOURCE_MAX_RETRIES", default=2)
@@ -64,6 +66,7 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
+    "django.contrib.humanize",
     "django_htmx",
     "django_tasks_db",
     "dashboard",

@@ -1,0 +1,202 @@
+"""Carts, the address book and the order ledger.
+
+An `Order` here is Cupboard's own record of a checkout, written *before* anything is sent to
+Cup Source (with the idempotency key and the exact payload), so no order can be lost, and moved
+through its ledger states as the supplier answers.
+"""
+
+import uuid
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q, Sum
+
+from catalog_app.models import Product
+
+
+class Address(models.Model):
+    """A ship-to address in the organisation's shared address book."""
+
+    label = models.CharField(max_length=80, help_text="How your team calls it, e.g. “Main café”.")
+    name = models.CharField("Recipient or business", max_length=100, blank=True)
+    line1 = models.CharField("Street address", max_length=200)
+    line2 = models.CharField("Suite, unit (optional)", max_length=200, blank=True)
+    city = models.CharField(max_length=100)
+    state = models.CharField(max_length=2)
+    zip = models.CharField("ZIP code", max_length=10)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["label"]
+        verbose_name_plural = "addresses"
+
+    def __str__(self):
+        return f"{self.label} — {self.line1}, {self.city}, {self.state} {self.zip}"
+
+    def as_api(self) -> dict:
+        """The `shipping_address` object of POST /orders (optional fields only when set)."""
+        data = {"line1": self.line1, "city": self.city, "state": self.state, "zip": self.zip}
+        if self.line2:
+            data["line2"] = self.line2
+        if self.name:
+            data["name"] = self.name
+        return data
+
+
+class BuyerSettings(models.Model):
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="buyer_settings"
+    )
+    default_address = models.ForeignKey(Address, null=True, blank=True, on_delete=models.SET_NULL)
+
+    def __str__(self):
+        return f"Settings of {self.user}"
+
+
+class Cart(models.Model):
+    class Status(models.TextChoices):
+        OPEN = "open", "Open"
+        CHECKED_OUT = "checked_out", "Checked out"
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="carts")
+    status = models.CharField(max_length=16, choices=Status.choices, default=Status.OPEN)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user"], condition=Q(status="open"), name="one_open_cart_per_user"
+            ),
+        ]
+
+    def __str__(self):
+        return f"Cart #{self.pk} of {self.user} ({self.status})"
+
+
+class CartLine(models.Model):
+    cart = models.ForeignKey(Cart, on_delete=models.CASCADE, related_name="lines")
+    product = models.ForeignKey(Product, on_delete=models.PROTECT, related_name="+")
+    qty = models.PositiveIntegerField(help_text="Units")
+    added_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["added_at", "pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["cart", "product"], name="one_line_per_product"),
+        ]
+
+    def __str__(self):
+        return f"{self.qty} × {self.product.sku}"
+
+    @property
+    def line_total(self):
+        return self.product.unit_price * self.qty
+
+    @property
+    def cases(self) -> int:
+        return self.qty // self.product.case_pack
+
+
+class OrderQuerySet(models.QuerySet):
+    def for_user(self, user):
+        """The orders a user may see: their own."""
+        return self.filter(placed_by=user)
+
+
+class Order(models.Model):
+    class State(models.TextChoices):
+        SUBMITTING = "submitting", "Sending to Cup Source"
+        QUEUED = "queued", "Queued"
+        IN_DOUBT = "in_doubt", "Checking with Cup Source"
+        NEEDS_CHANGES = "needs_changes", "Needs changes"
+        ACCEPTED = "accepted", "Placed"
+        CANCELLED = "cancelled", "Cancelled"
+
+    # States the worker picks up; an order in any other state is left alone.
+    PENDING_STATES = (State.SUBMITTING, State.QUEUED, State.IN_DOUBT)
+
+    placed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="orders"
+    )
+    cart = models.OneToOneField(Cart, null=True, blank=True, on_delete=models.SET_NULL, related_name="order")
+    state = models.CharField(max_length=16, choices=State.choices, default=State.SUBMITTING, db_index=True)
+    idempotency_key = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    reference = models.CharField(max_length=64, db_index=True)
+    po_number = models.CharField("PO reference", max_length=64, blank=True)
+    notes = models.TextField(blank=True)
+    address = models.ForeignKey(Address, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    payload = models.JSONField(help_text="The exact body sent with POST /orders.")
+    # What the buyer saw at checkout.
+    expected_subtotal = models.DecimalField(max_digits=14, decimal_places=4)
+    # What the supplier answered.
+    supplier_order_id = models.CharField(max_length=64, unique=True, null=True, blank=True)
+    supplier_status = models.CharField(max_length=16, blank=True)
+    subtotal = models.DecimalField(max_digits=14, decimal_places=4, null=True, blank=True)
+    shipping = models.DecimalField(max_digits=14, decimal_places=4, null=True, blank=True)
+    total = models.DecimalField(max_digits=14, decimal_places=4, null=True, blank=True)
+    currency = models.CharField(max_length=3, default="USD")
+    problem = models.TextField(blank=True, help_text="Why the order is not placed yet, for the buyer.")
+    problem_details = models.JSONField(default=dict, blank=True)
+    attempts = models.PositiveIntegerField(default=0)
+    next_attempt_at = models.DateTimeField(null=True, blank=True, db_index=True)
+    claimed_until = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+    accepted_at = models.DateTimeField(null=True, blank=True)
+    # Tracking, as last fetched (kept so it can be shown with its age when the API is down).
+    tracking = models.JSONField(null=True, blank=True)
+    tracking_fetched_at = models.DateTimeField(null=True, blank=True)
+    tracking_checked_at = models.DateTimeField(null=True, blank=True)
+
+    objects = OrderQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+
+    def __str__(self):
+        return f"Order {self.reference}"
+
+    @property
+    def is_pending(self) -> bool:
+        return self.state in self.PENDING_STATES
+
+    @property
+    def units(self) -> int:
+        return self.lines.aggregate(n=Sum("qty"))["n"] or 0
+
+
+class OrderLine(models.Model):
+    order = models.ForeignKey(Order, on_delete=models.CASCADE, related_name="lines")
+    product = models.ForeignKey(Product, null=True, on_delete=models.SET_NULL, related_name="+")
+    sku = models.CharField(max_length=64)
+    name = models.CharField(max_length=200)
+    qty = models.PositiveIntegerField()
+    unit_price = models.DecimalField(max_digits=12, decimal_places=4)
+    line_total = models.DecimalField(max_digits=14, decimal_places=4)
+
+    class Meta:
+        ordering = ["pk"]
+
+    def __str__(self):
+        return f"{self.qty} × {self.sku}"
+
+
+class OrderEvent(models.Model):
+    """The order's history as the buyer sees it: every state change, who or what caused it."""
+
+    order = models.ForeignKey(Order, on_delete=models.CASCADE, related_name="events")
+    at = models.DateTimeField(auto_now_add=True)
+    state = models.CharField(max_length=16, choices=Order.State.choices)
+    message = models.TextField()
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["at", "pk"]
+
+    def __str__(self):
+        return f"{self.order} → {self.state}"

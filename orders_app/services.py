@@ -1,0 +1,446 @@
+"""Cart and order services: every multi-step write of the orders app lives here.
+
+The order ledger's promise: one checkout becomes exactly one order at Cup Source — never zero
+without the buyer knowing, never two. How:
+
+1. `order_place` writes the local order (state `submitting`, a fresh idempotency key, the exact
+   payload, who placed it) in the same transaction that checks the cart out. Nothing has been
+   sent yet, so nothing can be lost.
+2. `order_submit` claims the order (a short lease, so no two processes send it at once) and
+   POSTs it once with that key. The answer decides the state: `accepted`, `needs_changes` (the
+   supplier refused it: the buyer fixes and resubmits), `queued` (certainly not created —
+   rate limited, supplier unreachable, our key refused — the worker sends it later), or
+   `in_doubt` (it may exist: timeout, dropped connection, 5xx).
+3. `order_reconcile` settles `in_doubt`: it looks the order up by reference and only if the
+   supplier has no such order re-sends it, with the same key.
+4. `orders_process_due` is the worker's sweep over queued and in-doubt orders, and over orders
+   whose sender died mid-request.
+"""
+
+import logging
+import uuid
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import timedelta
+from decimal import Decimal
+
+from django.db import IntegrityError, transaction
+from django.db.models import Q
+from django.utils import timezone
+
+from catalog_app.models import Product
+from cupsource.budget import Priority
+from cupsource.client import CupSourceClient
+from cupsource.errors import (
+    OUTCOME_REJECTED,
+    AuthenticationError,
+    BadRequestError,
+    ConflictError,
+    CupSourceError,
+    NotFoundError,
+    PermissionDeniedError,
+    RateLimitError,
+)
+from cupsource.models import Order as SupplierOrder
+from orders_app.models import Address, Cart, CartLine, Order, OrderEvent, OrderLine
+from orders_app.problems import describe_error, describe_lookup_error
+from orders_app.quantities import QuantityCheck, check_quantity
+
+logger = logging.getLogger(__name__)
+
+CLAIM_SECONDS = 120  # longer than any single send: timeout × attempts + budget wait
+MAX_LINES = 200  # the API's limit per order
+RETRY_BASE = 30  # seconds; doubled per attempt up to RETRY_CAP
+RETRY_CAP = 15 * 60
+
+
+class CartError(Exception):
+    """A cart change that cannot be made; `checks` say why, line by line."""
+
+    def __init__(self, message: str, checks: dict[str, QuantityCheck] | None = None):
+        super().__init__(message)
+        self.message = message
+        self.checks = checks or {}
+
+
+# --- cart ------------------------------------------------------------------------------------
+
+
+def cart_for(user) -> Cart:
+    """The buyer's one open cart (created on first use)."""
+    cart = Cart.objects.filter(user=user, status=Cart.Status.OPEN).first()
+    if cart:
+        return cart
+    try:
+        with transaction.atomic():
+            return Cart.objects.create(user=user)
+    except IntegrityError:  # created by a parallel request
+        return Cart.objects.get(user=user, status=Cart.Status.OPEN)
+
+
+def cart_add(*, user, product: Product, qty: int) -> tuple[CartLine, QuantityCheck]:
+    """Add `qty` units (to any already in the cart). Raises CartError if the total is invalid."""
+    lines, checks = cart_add_lines(user=user, items=[(product, qty)])
+    return lines[0], checks[product.sku]
+
+
+def cart_add_lines(
+    *, user, items: Iterable[tuple[Product, int]]
+) -> tuple[list[CartLine], dict[str, QuantityCheck]]:
+    """Add several products at once: all of them, or (CartError) none."""
+    with transaction.atomic():
+        cart = Cart.objects.select_for_update().get(pk=cart_for(user).pk)
+        current = {line.product_id: line for line in cart.lines.select_related("product")}
+        totals: dict[int, tuple[Product, int]] = {}
+        for product, qty in items:
+            existing = current[product.pk].qty if product.pk in current else 0
+            before = totals.get(product.pk, (product, existing))[1]
+            totals[product.pk] = (product, before + qty)
+        checks = {product.sku: check_quantity(product, qty) for product, qty in totals.values()}
+        if len(current.keys() | totals.keys()) > MAX_LINES:
+            raise CartError(f"An order can have at most {MAX_LINES} lines.", checks)
+        if not all(check.ok for check in checks.values()):
+            raise CartError("Some quantities need changing; nothing was added.", checks)
+        lines = []
+        for product, qty in totals.values():
+            line, _ = CartLine.objects.update_or_create(
+                cart=cart, product=product, defaults={"qty": qty}
+            )
+            lines.append(line)
+        cart.save(update_fields=["updated_at"])
+    return lines, checks
+
+
+def cart_set_quantity(*, line: CartLine, qty: int) -> QuantityCheck:
+    check = check_quantity(line.product, qty)
+    if not check.ok:
+        raise CartError(check.error, {line.product.sku: check})
+    line.qty = qty
+    line.save(update_fields=["qty"])
+    return check
+
+
+def cart_remove(*, line: CartLine) -> None:
+    line.delete()
+
+
+def cart_empty(*, cart: Cart) -> None:
+    cart.lines.all().delete()
+
+
+def matching_lid(product: Product) -> Product | None:
+    """The first compatible lid the mirror still offers, for "Add matching lids"."""
+    if not product.takes_lids or not product.compatible_lids:
+        return None
+    lids = Product.objects.available().filter(sku__in=product.compatible_lids)
+    by_sku = {lid.sku: lid for lid in lids}
+    return next((by_sku[sku] for sku in product.compatible_lids if sku in by_sku), None)
+
+
+def lid_quantity(lid: Product, qty: int) -> int:
+    """As many lids as cups, rounded up to whole cases of lids and at least the minimum."""
+    cases = -(-qty // lid.case_pack)
+    return max(cases * lid.case_pack, -(-lid.min_order_qty // lid.case_pack) * lid.case_pack)
+
+
+# --- checkout: the fresh re-check ------------------------------------------------------------
+
+
+@dataclass
+class Recheck:
+    """What changed since the mirror was synced, from one fresh look-up at checkout."""
+
+    ok: bool  # False: the supplier could not be asked (the changes list is then empty)
+    changes: list[str] = field(default_factory=list)
+    problem: str = ""
+
+
+def cart_recheck(*, cart: Cart, client: CupSourceClient) -> Recheck:
+    """Fetch fresh stock and price for the cart's SKUs (one call), update the mirror, and say
+    what changed for the buyer."""
+    lines = list(cart.lines.select_related("product"))
+    skus = [line.product.sku for line in lines]
+    if not skus:
+        return Recheck(ok=True)
+    try:
+        fresh = {p.sku: p for p in client.list_products(skus=skus, per_page=100).items}
+    except CupSourceError as exc:
+        return Recheck(ok=False, problem=describe_lookup_error(exc))
+    changes = []
+    for line in lines:
+        product, now = line.product, fresh.get(line.product.sku)
+        if now is None:
+            changes.append(f"{product.sku} is no longer offered by Cup Source: remove it to continue.")
+            if not product.discontinued:
+                product.discontinued, product.discontinued_at = True, timezone.now()
+                product.save(update_fields=["discontinued", "discontinued_at"])
+            continue
+        if now.unit_price != product.unit_price:
+            changes.append(
+                f"{product.sku}: the unit price changed from ${product.unit_price} to ${now.unit_price}."
+            )
+        if now.stock < line.qty:
+            changes.append(f"{product.sku}: only {now.stock:,} in stock now; you want {line.qty:,}.")
+        product.unit_price, product.stock = now.unit_price, now.stock
+        product.save(update_fields=["unit_price", "stock"])
+    return Recheck(ok=True, changes=changes)
+
+
+# --- placing and submitting ------------------------------------------------------------------
+
+
+def cart_subtotal(cart: Cart) -> Decimal:
+    return sum((line.line_total for line in cart.lines.select_related("product")), Decimal(0))
+
+
+def order_place(
+    *, user, cart: Cart, address: Address, po_number: str = "", notes: str = ""
+) -> Order:
+    """Check the cart out into a new local order, ready to send. Placing the same cart twice
+    (double click, two tabs) returns the order the first placing made."""
+    with transaction.atomic():
+        cart = Cart.objects.select_for_update().get(pk=cart.pk, user=user)
+        if cart.status != Cart.Status.OPEN:
+            return cart.order
+        lines = list(cart.lines.select_related("product"))
+        if not lines:
+            raise CartError("The cart is empty.")
+        checks = {line.product.sku: check_quantity(line.product, line.qty) for line in lines}
+        if not all(check.ok for check in checks.values()):
+            raise CartError("Some quantities need changing before you can order.", checks)
+        key = uuid.uuid4()
+        reference = po_number or f"CB-{key.hex[:10].upper()}"
+        payload = {
+            "items": [{"sku": line.product.sku, "qty": line.qty} for line in lines],
+            "shipping_address": address.as_api(),
+            "currency": "USD",
+            "reference": reference,
+        }
+        order = Order.objects.create(
+            placed_by=user,
+            cart=cart,
+            idempotency_key=key,
+            reference=reference,
+            po_number=po_number,
+            notes=notes,
+            address=address,
+            payload=payload,
+            expected_subtotal=sum((line.line_total for line in lines), Decimal(0)),
+        )
+        OrderLine.objects.bulk_create(
+            OrderLine(
+                order=order,
+                product=line.product,
+                sku=line.product.sku,
+                name=line.product.name,
+                qty=line.qty,
+                unit_price=line.product.unit_price,
+                line_total=line.line_total,
+            )
+            for line in lines
+        )
+        cart.status = Cart.Status.CHECKED_OUT
+        cart.save(update_fields=["status", "updated_at"])
+        _event(order, "Order written; sending it to Cup Source.", actor=user)
+    return order
+
+
+def order_submit(*, order: Order, client: CupSourceClient, priority=Priority.INTERACTIVE) -> Order:
+    """Send a `submitting` or `queued` order once, under a claim. Returns the order as it ends."""
+    if not _claim(order, [Order.State.SUBMITTING, Order.State.QUEUED]):
+        order.refresh_from_db()
+        return order
+    try:
+        result = client.create_order(
+            items=order.payload["items"],
+            shipping_address=order.payload["shipping_address"],
+            currency=order.payload["currency"],
+            reference=order.payload["reference"],
+            idempotency_key=str(order.idempotency_key),
+            priority=priority,
+        )
+    except RateLimitError as exc:
+        wait = exc.retry_after or RETRY_BASE
+        _queue(order, exc, delay=wait)
+    except AuthenticationError as exc:
+        _queue(order, exc)
+        logger.error("Cup Source refused the API key; order %s is queued", order.reference)
+    except ConflictError as exc:
+        _in_doubt(order, exc)
+    except (BadRequestError, PermissionDeniedError, NotFoundError) as exc:
+        _needs_changes(order, exc)
+    except CupSourceError as exc:
+        if exc.outcome == OUTCOME_REJECTED:
+            _queue(order, exc)
+        else:
+            _in_doubt(order, exc)
+    else:
+        _accept(order, result)
+    finally:
+        Order.objects.filter(pk=order.pk).update(claimed_until=None)
+    return order
+
+
+def order_reconcile(*, order: Order, client: CupSourceClient) -> Order:
+    """Find out whether an `in_doubt` order reached Cup Source; re-send it (same key) only if
+    the supplier certainly does not have it."""
+    if not _claim(order, [Order.State.IN_DOUBT]):
+        order.refresh_from_db()
+        return order
+    try:
+        match = _find_at_supplier(order, client)
+    except CupSourceError as exc:
+        logger.warning("Could not reconcile order %s yet: %s", order.reference, exc)
+        order.attempts += 1
+        order.next_attempt_at = timezone.now() + _backoff(order.attempts)
+        order.save(update_fields=["attempts", "next_attempt_at"])
+        Order.objects.filter(pk=order.pk).update(claimed_until=None)
+        return order
+    if match is not None:
+        _accept(order, match, how="Found at Cup Source after an interrupted send.")
+        Order.objects.filter(pk=order.pk).update(claimed_until=None)
+        return order
+    order.state = Order.State.SUBMITTING
+    order.save(update_fields=["state"])
+    _event(order, "Cup Source has no such order; sending it again with the same key.")
+    Order.objects.filter(pk=order.pk).update(claimed_until=None)
+    return order_submit(order=order, client=client, priority=Priority.BACKGROUND)
+
+
+def orders_process_due(*, client: CupSourceClient, now=None) -> int:
+    """The worker's sweep: send queued orders that are due, reconcile in-doubt ones, and treat
+    orders stuck in `submitting` (their sender died) as in doubt. Returns how many it handled."""
+    now = now or timezone.now()
+    stale = Order.objects.filter(
+        state=Order.State.SUBMITTING, created_at__lt=now - timedelta(seconds=CLAIM_SECONDS)
+    ).filter(Q(claimed_until__isnull=True) | Q(claimed_until__lt=now))
+    for order in stale:
+        order.state = Order.State.IN_DOUBT
+        order.next_attempt_at = now
+        order.save(update_fields=["state", "next_attempt_at"])
+        _event(order, "The send was interrupted; checking with Cup Source.")
+    due = Order.objects.filter(
+        state__in=[Order.State.QUEUED, Order.State.IN_DOUBT], next_attempt_at__lte=now
+    ).order_by("next_attempt_at")
+    handled = 0
+    for order in due:
+        if order.state == Order.State.QUEUED:
+            order_submit(order=order, client=client, priority=Priority.BACKGROUND)
+        else:
+            order_reconcile(order=order, client=client)
+        handled += 1
+    return handled
+
+
+def order_resubmit(*, order: Order, user, address: Address | None = None) -> Order:
+    """After `needs_changes`: rebuild the payload from the (edited) lines and send it as a new
+    submission. The refused attempt created nothing, so a new idempotency key is safe."""
+    with transaction.atomic():
+        order = Order.objects.select_for_update().get(pk=order.pk)
+        if order.state != Order.State.NEEDS_CHANGES:
+            return order
+        lines = list(order.lines.all())
+        if not lines:
+            raise CartError("The order has no lines left.")
+        if address is not None:
+            order.address = address
+        order.idempotency_key = uuid.uuid4()
+        order.payload = {
+            **order.payload,
+            "items": [{"sku": line.sku, "qty": line.qty} for line in lines],
+            "shipping_address": order.address.as_api() if order.address else order.payload["shipping_address"],
+        }
+        order.state = Order.State.SUBMITTING
+        order.problem, order.problem_details = "", {}
+        order.save()
+        _event(order, "Changed and sent again.", actor=user)
+    return order
+
+
+# --- state transitions -----------------------------------------------------------------------
+
+
+def _claim(order: Order, states) -> bool:
+    now = timezone.now()
+    claimed = (
+        Order.objects.filter(pk=order.pk, state__in=states)
+        .filter(Q(claimed_until__isnull=True) | Q(claimed_until__lt=now))
+        .update(claimed_until=now + timedelta(seconds=CLAIM_SECONDS))
+    )
+    if claimed:
+        order.refresh_from_db()
+    return bool(claimed)
+
+
+def _backoff(attempts: int) -> timedelta:
+    return timedelta(seconds=min(RETRY_BASE * 2 ** max(attempts - 1, 0), RETRY_CAP))
+
+
+def _accept(order: Order, result: SupplierOrder, how: str = "") -> None:
+    order.state = Order.State.ACCEPTED
+    order.supplier_order_id = result.id
+    order.supplier_status = result.status
+    order.subtotal, order.shipping, order.total = result.subtotal, result.shipping, result.total
+    order.currency = result.currency
+    order.accepted_at = timezone.now()
+    order.problem, order.problem_details, order.next_attempt_at = "", {}, None
+    order.attempts += 1
+    order.save()
+    prices = {item.sku: item for item in result.items}
+    for line in order.lines.all():
+        if line.sku in prices:
+            line.unit_price, line.line_total = prices[line.sku].unit_price, prices[line.sku].line_total
+            line.save(update_fields=["unit_price", "line_total"])
+    _event(order, how or f"Cup Source accepted the order as {result.id}.")
+
+
+def _needs_changes(order: Order, exc: CupSourceError) -> None:
+    order.state = Order.State.NEEDS_CHANGES
+    order.problem = describe_error(exc)
+    order.problem_details = exc.details
+    order.attempts += 1
+    order.next_attempt_at = None
+    order.save()
+    _event(order, order.problem)
+
+
+def _queue(order: Order, exc: CupSourceError, delay: float | None = None) -> None:
+    order.attempts += 1
+    order.state = Order.State.QUEUED
+    order.problem = describe_error(exc)
+    wait = timedelta(seconds=delay) if delay is not None else _backoff(order.attempts)
+    order.next_attempt_at = timezone.now() + wait
+    order.save()
+    _event(order, order.problem)
+
+
+def _in_doubt(order: Order, exc: CupSourceError) -> None:
+    order.attempts += 1
+    order.state = Order.State.IN_DOUBT
+    order.problem = describe_error(exc)
+    order.next_attempt_at = timezone.now() + timedelta(seconds=5)
+    order.save()
+    _event(order, order.problem)
+
+
+def _event(order: Order, message: str, actor=None) -> None:
+    OrderEvent.objects.create(order=order, state=order.state, message=message, actor=actor)
+
+
+def _find_at_supplier(order: Order, client: CupSourceClient) -> SupplierOrder | None:
+    """The supplier's order with this order's reference and exactly its lines and address, that
+    no other local order already claims."""
+    wanted_items = sorted((i["sku"], i["qty"]) for i in order.payload["items"])
+    wanted_address = order.payload["shipping_address"]
+    page_number = 1
+    while True:
+        page = client.list_orders(reference=order.reference, page=page_number, priority=Priority.BACKGROUND)
+        for candidate in page.items:
+            items = sorted((i.sku, i.qty) for i in candidate.items)
+            address = candidate.shipping_address.model_dump(exclude_none=True)
+            taken = Order.objects.filter(supplier_order_id=candidate.id).exclude(pk=order.pk).exists()
+            if items == wanted_items and address == wanted_address and not taken:
+                return candidate
+        if not page.has_next:
+            return None
+        page_number += 1

@@ -1,0 +1,100 @@
+"""Tracking, fetched at most once per order per minute whatever the number of viewers.
+
+The last answer is kept on the order (so it can be shown, with its age, when the API is down,
+and so the overview can use it without an API call). Who may fetch is decided by an atomic
+conditional UPDATE on the order row: of all the processes that find the copy stale, exactly one
+wins the claim and calls the API; the others show the copy they have.
+"""
+
+import logging
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from django.db.models import Q
+from django.utils import timezone
+
+from cupsource.budget import Priority
+from cupsource.client import CupSourceClient
+from cupsource.errors import CupSourceError
+from orders_app.models import Order
+from orders_app.problems import describe_lookup_error
+
+logger = logging.getLogger(__name__)
+
+FRESH_FOR = timedelta(seconds=60)
+BACKGROUND_EVERY = timedelta(minutes=10)
+FINAL = {"delivered"}
+ORDER_STATUS_FROM_TRACKING = {
+    "label_created": "processing",
+    "in_transit": "shipped",
+    "out_for_delivery": "shipped",
+    "exception": "shipped",
+    "delivered": "delivered",
+}
+
+
+@dataclass(frozen=True)
+class TrackingView:
+    data: dict | None  # the Tracking object as JSON, or None if never fetched
+    fetched_at: datetime | None
+    problem: str = ""  # why the copy could not be refreshed just now
+
+    @property
+    def delivered(self) -> bool:
+        return bool(self.data) and self.data["status"] in FINAL
+
+    @property
+    def age(self) -> timedelta | None:
+        return timezone.now() - self.fetched_at if self.fetched_at else None
+
+
+def tracking_for(order: Order, *, client_factory, priority=Priority.INTERACTIVE) -> TrackingView:
+    """The order's tracking: the stored copy, refreshed first if it is over a minute old and
+    this process wins the claim to refresh it."""
+    if not order.supplier_order_id:
+        return TrackingView(None, None)
+    if _is_final(order) or not _claim_refresh(order, older_than=FRESH_FOR):
+        order.refresh_from_db(fields=["tracking", "tracking_fetched_at"])
+        return TrackingView(order.tracking, order.tracking_fetched_at)
+    with client_factory() as client:
+        return _refresh(order, client, priority)
+
+
+def tracking_refresh_open(*, client: CupSourceClient) -> int:
+    """Background refresh of every accepted, undelivered order not refreshed for a while."""
+    refreshed = 0
+    open_orders = Order.objects.filter(state=Order.State.ACCEPTED).exclude(supplier_status="delivered")
+    for order in open_orders.iterator():
+        if _claim_refresh(order, older_than=BACKGROUND_EVERY):
+            if not _refresh(order, client, Priority.BACKGROUND).problem:
+                refreshed += 1
+    return refreshed
+
+
+def _is_final(order: Order) -> bool:
+    return bool(order.tracking) and order.tracking.get("status") in FINAL
+
+
+def _claim_refresh(order: Order, *, older_than: timedelta) -> bool:
+    now = timezone.now()
+    return bool(
+        Order.objects.filter(pk=order.pk)
+        .filter(Q(tracking_checked_at__isnull=True) | Q(tracking_checked_at__lt=now - older_than))
+        .update(tracking_checked_at=now)
+    )
+
+
+def _refresh(order: Order, client: CupSourceClient, priority) -> TrackingView:
+    try:
+        tracking = client.get_tracking(order.supplier_order_id, priority=priority)
+    except CupSourceError as exc:
+        logger.warning("Tracking refresh for %s failed: %s", order.reference, exc)
+        order.refresh_from_db(fields=["tracking", "tracking_fetched_at"])
+        return TrackingView(order.tracking, order.tracking_fetched_at, describe_lookup_error(exc))
+    now = timezone.now()
+    data = tracking.model_dump(mode="json")
+    updates = {"tracking": data, "tracking_fetched_at": now}
+    if status := ORDER_STATUS_FROM_TRACKING.get(tracking.status):
+        updates["supplier_status"] = status
+    Order.objects.filter(pk=order.pk).update(**updates)
+    return TrackingView(data, now)
