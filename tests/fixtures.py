@@ -1,16 +1,19 @@
+"""Fixtures shared by every test package (loaded with `-p tests.fixtures`, see pyproject)."""
+
 from datetime import UTC, datetime
 from decimal import Decimal
 
 import httpx
 import pytest
 
-from catalog_app.models import LidFit, Product, SyncRun
 
 UPDATED = datetime(2026, 11, 1, 12, 0, tzinfo=UTC)
 
 
 @pytest.fixture
 def make_product(db):
+    from catalog_app.models import LidFit, Product
+
     def make(sku, **fields):
         defaults = {
             "name": f"Product {sku}",
@@ -39,6 +42,8 @@ def make_product(db):
 @pytest.fixture
 def synced(db):
     """Mark the mirror as synced so pages show the catalog rather than the empty state."""
+    from catalog_app.models import SyncRun
+
     return SyncRun.objects.create(trigger="command", status="succeeded", finished_at=UPDATED)
 
 
@@ -58,10 +63,39 @@ def no_api(monkeypatch):
 
 @pytest.fixture
 def buyer(django_user_model):
-    return django_user_model.objects.create_user("buyer", password="pw-buyer-123")
+    return django_user_model.objects.create_user("buyer", password="pw-buyer-123", first_name="Bea")
+
+
+@pytest.fixture
+def other_buyer(django_user_model):
+    return django_user_model.objects.create_user("other", password="pw-other-123")
 
 
 @pytest.fixture
 def buyer_client(client, buyer):
     client.force_login(buyer)
     return client
+
+
+def pytest_sessionstart(session):
+    from django.conf import settings
+
+    # Real password hashing costs ~0.3 s a login; tests do not need it.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(autouse=True)
+def _fresh_caches(request):
+    """Each test with a database starts with empty caches (the request budget, locks and
+    schedules live there; the shared cache may be a database table, so it needs the database)."""
+    names = set(request.fixturenames)
+    if names & {"transactional_db", "live_server"}:
+        request.getfixturevalue("transactional_db")
+    elif "db" in names:
+        request.getfixturevalue("db")
+    else:
+        return
+    from django.core.cache import caches
+
+    for alias in ("default", "shared"):
+        caches[alias].clear()
