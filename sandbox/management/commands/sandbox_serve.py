@@ -1,0 +1,23 @@
+from django.conf import settings
+from django.core.management.base import BaseCommand
+
+from sandbox import server
+
+
+class Command(BaseCommand):
+    help = "Serve the Cup Source API v1 sandbox (blocking, threaded)."
+    # Only the sandbox's own checks: the sandbox must start whatever state the dashboard is in.
+    requires_system_checks = ["sandbox", "models"]
+
+    def add_arguments(self, parser):
+        parser.add_argument("--host", default="127.0.0.1")
+        parser.add_argument("--port", type=int, default=settings.SANDBOX_PORT)
+
+    def handle(self, *args, host, port, **options):
+        def announce(url: str) -> None:
+            self.stdout.write(f"Cup Source sandbox listening on {url}/v1 (Ctrl-C to stop)")
+            if settings.SANDBOX_FAULTS:
+                self.stdout.write(f"Injecting faults: {settings.SANDBOX_FAULTS}")
+            self.stdout.flush()
+
+        server.serve(host, port, on_start=announce)
