@@ -1,0 +1,113 @@
+"""A scriptable fake of Cup Source's order endpoints, served through httpx.MockTransport."""
+
+import json
+from decimal import Decimal
+
+import httpx
+
+from cupsource.client import CupSourceClient
+
+
+def envelope(data, meta=None):
+    return {"success": True, "data": data, "meta": meta or {}}
+
+
+def error(status, code, message="nope", details=None, headers=None):
+    body = {"success": False, "error": {"code": code, "message": message, "details": details or {}}}
+    return httpx.Response(status, json=body, headers=headers or {})
+
+
+class FakeSupplier:
+    """Keeps orders like the real API (idempotent on the key); `script` lists what to do with
+    the next POST /orders: "ok", "timeout_after" (create, then time out), "timeout_before",
+    "reset_after", "500_after", "500", an httpx.Response, ..."""
+
+    def __init__(self, products=None):
+        self.orders = {}  # id -> order json
+        self.by_key = {}  # idempotency key -> order id
+        self.posts = []  # (key, body) of every POST /orders received
+        self.script = []
+        self.list_script = []
+        self.tracking = {}
+        self.products = products or {}
+        self.requests = []
+
+    def client(self, **options):
+        options.setdefault("max_retries", 0)
+        options.setdefault("sleep", lambda s: None)
+        return CupSourceClient("http://api.test/v1", "key", transport=httpx.MockTransport(self), **options)
+
+    def __call__(self, request: httpx.Request) -> httpx.Response:
+        self.requests.append(request)
+        path = request.url.path.removeprefix("/v1")
+        if request.method == "POST" and path == "/orders":
+            return self._post(request)
+        if request.method == "GET" and path == "/orders":
+            if self.list_script:
+                action = self.list_script.pop(0)
+                if isinstance(action, httpx.Response):
+                    return action
+                raise action
+            ref = request.url.params.get("reference")
+            found = [o for o in self.orders.values() if o["reference"] == ref]
+            return httpx.Response(200, json=envelope(found, {"page": 1, "per_page": 20, "total": len(found)}))
+        if request.method == "GET" and path.endswith("/tracking"):
+            order_id = path.split("/")[2]
+            if order_id in self.tracking:
+                result = self.tracking[order_id]
+                if isinstance(result, Exception):
+                    raise result
+                return httpx.Response(200, json=envelope(result))
+            return error(404, "not_found")
+        if request.method == "GET" and path == "/products":
+            skus = request.url.params.get("sku", "").split(",")
+            found = [self.products[s] for s in skus if s in self.products]
+            return httpx.Response(200, json=envelope(found, {"page": 1, "per_page": 100, "total": len(found)}))
+        return error(404, "not_found")
+
+    def _post(self, request):
+        key = request.headers.get("Idempotency-Key")
+        body = json.loads(request.content)
+        self.posts.append((key, body))
+        action = self.script.pop(0) if self.script else "ok"
+        if isinstance(action, httpx.Response):
+            return action
+        if action == "timeout_before":
+            raise httpx.ReadTimeout("timed out", request=request)
+        if action == "connect_error":
+            raise httpx.ConnectError("refused", request=request)
+        if action == "500":
+            return error(500, "server_error")
+        order = self._create(key, body)
+        if action == "timeout_after":
+            raise httpx.ReadTimeout("timed out", request=request)
+        if action == "reset_after":
+            raise httpx.RemoteProtocolError("peer closed connection", request=request)
+        if action == "500_after":
+            return error(500, "server_error")
+        return httpx.Response(201, json=envelope(order))
+
+    def _create(self, key, body):
+        if key in self.by_key:
+            return self.orders[self.by_key[key]]
+        order_id = f"ord_{len(self.orders) + 1:04d}"
+        items = [
+            {"sku": i["sku"], "qty": i["qty"], "unit_price": "0.0500", "line_total": str(Decimal("0.05") * i["qty"])}
+            for i in body["items"]
+        ]
+        subtotal = sum(Decimal(i["line_total"]) for i in items)
+        order = {
+            "id": order_id,
+            "status": "received",
+            "reference": body.get("reference"),
+            "items": items,
+            "subtotal": str(subtotal),
+            "shipping": "0.00",
+            "total": str(subtotal),
+            "currency": "USD",
+            "shipping_address": body["shipping_address"],
+            "created_at": "2026-11-27T10:00:00Z",
+        }
+        self.orders[order_id] = order
+        self.by_key[key] = order_id
+        return order
