@@ -70,6 +70,11 @@ class Product(models.Model):
         return self.unit_price * self.case_pack
 
     @property
+    def min_cases(self) -> int:
+        """The fewest whole cases that reach the minimum order."""
+        return max(1, -(-self.min_order_qty // self.case_pack))
+
+    @property
     def stock_cases(self) -> int:
         return self.stock // self.case_pack if self.case_pack else 0
 

@@ -31,6 +31,16 @@ JOBS = [
         interval=lambda: settings.CATALOG_SYNC_INTERVAL,
         kwargs={"trigger": "schedule"},
     ),
+    Job(
+        name="orders-due",
+        task="orders_app.tasks.process_due_orders",
+        interval=lambda: settings.ORDERS_RETRY_INTERVAL,
+    ),
+    Job(
+        name="tracking-refresh",
+        task="orders_app.tasks.refresh_open_tracking",
+        interval=lambda: settings.TRACKING_REFRESH_INTERVAL,
+    ),
 ]
 
 

@@ -102,6 +102,7 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                "orders_app.context_processors.cart_summary",
             ],
         },
     },
@@ -145,6 +146,8 @@ TASKS = {
     }
 }
 CATALOG_SYNC_INTERVAL = env.int("CATALOG_SYNC_INTERVAL", default=15 * 60)  # seconds
+ORDERS_RETRY_INTERVAL = env.int("ORDERS_RETRY_INTERVAL", default=15)  # queued / in-doubt sweep
+TRACKING_REFRESH_INTERVAL = env.int("TRACKING_REFRESH_INTERVAL", default=5 * 60)
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 

@@ -20,6 +20,7 @@ logger = logging.getLogger(__name__)
 
 STATUS_CACHE_KEY = "supplier:status"
 STATUS_TTL = 60
+WEB_BUDGET_WAIT = 3.0  # seconds a web request may wait for a slot in the request budget
 
 
 def get_budget() -> SlidingWindowBudget:
@@ -37,6 +38,12 @@ def get_client(**overrides) -> CupSourceClient:
     }
     options.update(overrides)
     return CupSourceClient(settings.CUPSOURCE_API_URL, settings.CUPSOURCE_API_KEY, **options)
+
+
+def get_web_client() -> CupSourceClient:
+    """A client for use inside a web request: a buyer is waiting, so it gives up quickly (no
+    retries, a short wait for the budget) and lets the worker take over."""
+    return get_client(max_retries=0, budget_max_wait=WEB_BUDGET_WAIT)
 
 
 @dataclass(frozen=True)

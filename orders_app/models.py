@@ -159,9 +159,41 @@ class Order(models.Model):
     def __str__(self):
         return f"Order {self.reference}"
 
+    SUPPLIER_STATUS_LABELS = {
+        "received": "Received by Cup Source",
+        "processing": "Being prepared",
+        "shipped": "Shipped",
+        "delivered": "Delivered",
+        "cancelled": "Cancelled by Cup Source",
+    }
+    TONES = {
+        State.SUBMITTING: "info",
+        State.QUEUED: "warn",
+        State.IN_DOUBT: "warn",
+        State.NEEDS_CHANGES: "error",
+        State.CANCELLED: "muted",
+    }
+
     @property
     def is_pending(self) -> bool:
         return self.state in self.PENDING_STATES
+
+    @property
+    def status_label(self) -> str:
+        if self.state == self.State.ACCEPTED:
+            return self.SUPPLIER_STATUS_LABELS.get(self.supplier_status, "Placed")
+        return self.get_state_display()
+
+    @property
+    def status_tone(self) -> str:
+        """The badge colour: ok, info, warn, error or muted."""
+        if self.state == self.State.ACCEPTED:
+            return "muted" if self.supplier_status == "cancelled" else "ok"
+        return self.TONES[self.state]
+
+    @property
+    def shipping_address(self) -> dict:
+        return self.payload["shipping_address"]
 
     @property
     def units(self) -> int:

@@ -22,8 +22,7 @@ class QuantityCheck:
 
 def smallest_order(product: Product) -> int:
     """The least a buyer can order: the minimum rounded up to whole cases."""
-    cases = -(-max(product.min_order_qty, 1) // product.case_pack)
-    return cases * product.case_pack
+    return product.min_cases * product.case_pack
 
 
 def check_quantity(product: Product, qty: int) -> QuantityCheck:

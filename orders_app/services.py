@@ -139,8 +139,8 @@ def matching_lid(product: Product) -> Product | None:
 
 def lid_quantity(lid: Product, qty: int) -> int:
     """As many lids as cups, rounded up to whole cases of lids and at least the minimum."""
-    cases = -(-qty // lid.case_pack)
-    return max(cases * lid.case_pack, -(-lid.min_order_qty // lid.case_pack) * lid.case_pack)
+    cases = max(-(-qty // lid.case_pack), lid.min_cases)
+    return cases * lid.case_pack
 
 
 # --- checkout: the fresh re-check ------------------------------------------------------------
@@ -444,3 +444,14 @@ def _find_at_supplier(order: Order, client: CupSourceClient) -> SupplierOrder | 
         if not page.has_next:
             return None
         page_number += 1
+
+
+def order_cancel(*, order: Order, user) -> bool:
+    """Abandon an order Cup Source refused (it certainly does not exist there)."""
+    cancelled = Order.objects.filter(pk=order.pk, state=Order.State.NEEDS_CHANGES).update(
+        state=Order.State.CANCELLED
+    )
+    if cancelled:
+        order.refresh_from_db()
+        _event(order, "Cancelled by the buyer.", actor=user)
+    return bool(cancelled)

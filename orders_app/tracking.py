@@ -6,8 +6,10 @@ conditional UPDATE on the order row: of all the processes that find the copy sta
 wins the claim and calls the API; the others show the copy they have.
 """
 
+import json
 import logging
 from dataclasses import dataclass
+from functools import cached_property
 from datetime import datetime, timedelta
 
 from django.db.models import Q
@@ -16,6 +18,7 @@ from django.utils import timezone
 from cupsource.budget import Priority
 from cupsource.client import CupSourceClient
 from cupsource.errors import CupSourceError
+from cupsource.models import Tracking
 from orders_app.models import Order
 from orders_app.problems import describe_lookup_error
 
@@ -33,11 +36,30 @@ ORDER_STATUS_FROM_TRACKING = {
 }
 
 
+STATUS_LABELS = {
+    "pending": "Being prepared",
+    "label_created": "Label created",
+    "in_transit": "In transit",
+    "out_for_delivery": "Out for delivery",
+    "delivered": "Delivered",
+    "exception": "Delivery problem",
+}
+
+
 @dataclass(frozen=True)
 class TrackingView:
     data: dict | None  # the Tracking object as JSON, or None if never fetched
     fetched_at: datetime | None
     problem: str = ""  # why the copy could not be refreshed just now
+
+    @cached_property
+    def parsed(self) -> Tracking | None:
+        """The stored JSON as the client's typed model (dates as dates) for display."""
+        return Tracking.model_validate_json(json.dumps(self.data)) if self.data else None
+
+    @property
+    def status_label(self) -> str:
+        return STATUS_LABELS.get(self.data["status"], self.data["status"]) if self.data else ""
 
     @property
     def delivered(self) -> bool:

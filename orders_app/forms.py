@@ -1,0 +1,98 @@
+import re
+
+from django import forms
+from django.core.exceptions import ValidationError
+
+from orders_app.models import Address
+
+# The codes Cup Source accepts: the 50 states, DC and the five inhabited territories.
+US_STATES = [
+    ("AL", "Alabama"), ("AK", "Alaska"), ("AZ", "Arizona"), ("AR", "Arkansas"),
+    ("CA", "California"), ("CO", "Colorado"), ("CT", "Connecticut"), ("DE", "Delaware"),
+    ("DC", "District of Columbia"), ("FL", "Florida"), ("GA", "Georgia"), ("HI", "Hawaii"),
+    ("ID", "Idaho"), ("IL", "Illinois"), ("IN", "Indiana"), ("IA", "Iowa"), ("KS", "Kansas"),
+    ("KY", "Kentucky"), ("LA", "Louisiana"), ("ME", "Maine"), ("MD", "Maryland"),
+    ("MA", "Massachusetts"), ("MI", "Michigan"), ("MN", "Minnesota"), ("MS", "Mississippi"),
+    ("MO", "Missouri"), ("MT", "Montana"), ("NE", "Nebraska"), ("NV", "Nevada"),
+    ("NH", "New Hampshire"), ("NJ", "New Jersey"), ("NM", "New Mexico"), ("NY", "New York"),
+    ("NC", "North Carolina"), ("ND", "North Dakota"), ("OH", "Ohio"), ("OK", "Oklahoma"),
+    ("OR", "Oregon"), ("PA", "Pennsylvania"), ("RI", "Rhode Island"), ("SC", "South Carolina"),
+    ("SD", "South Dakota"), ("TN", "Tennessee"), ("TX", "Texas"), ("UT", "Utah"),
+    ("VT", "Vermont"), ("VA", "Virginia"), ("WA", "Washington"), ("WV", "West Virginia"),
+    ("WI", "Wisconsin"), ("WY", "Wyoming"), ("AS", "American Samoa"), ("GU", "Guam"),
+    ("MP", "Northern Mariana Islands"), ("PR", "Puerto Rico"), ("VI", "U.S. Virgin Islands"),
+]  # fmt: skip
+ZIP_RE = re.compile(r"[0-9]{5}(-[0-9]{4})?")
+
+
+class AddressForm(forms.ModelForm):
+    state = forms.ChoiceField(
+        choices=[("", "Choose a state"), *[(c, f"{n} ({c})") for c, n in US_STATES]]
+    )
+
+    class Meta:
+        model = Address
+        fields = ["label", "name", "line1", "line2", "city", "state", "zip"]
+
+    def clean_zip(self):
+        value = self.cleaned_data["zip"].strip()
+        if not ZIP_RE.fullmatch(value):
+            raise ValidationError("Enter a US ZIP code: 12345 or 12345-6789.")
+        return value
+
+
+class AddToCartForm(forms.Form):
+    sku = forms.CharField(max_length=64, widget=forms.HiddenInput)
+    qty = forms.IntegerField(min_value=1, max_value=10_000_000, label="Quantity")
+    unit = forms.ChoiceField(choices=[("cases", "cases"), ("units", "units")], initial="cases")
+    next = forms.CharField(required=False, widget=forms.HiddenInput)
+
+
+class QuantityForm(forms.Form):
+    qty = forms.IntegerField(min_value=1, max_value=10_000_000, label="Quantity (units)")
+
+
+class CheckoutForm(forms.Form):
+    address = forms.ModelChoiceField(
+        queryset=Address.objects.all(), empty_label=None, label="Ship to", widget=forms.RadioSelect
+    )
+    po_number = forms.CharField(
+        max_length=64, required=False, label="PO reference (optional)",
+        help_text="Your purchase order number; Cup Source prints it on the invoice.",
+    )  # fmt: skip
+    notes = forms.CharField(
+        required=False, max_length=2000, widget=forms.Textarea(attrs={"rows": 3}),
+        label="Notes for your team (optional)", help_text="Kept in Cupboard; not sent to Cup Source.",
+    )  # fmt: skip
+
+
+class OrderFilterForm(forms.Form):
+    STATUS_CHOICES = [
+        ("", "Any status"),
+        ("attention", "Needs attention"),
+        ("pending", "Being sent"),
+        ("received", "Received by Cup Source"),
+        ("processing", "Processing"),
+        ("shipped", "Shipped"),
+        ("delivered", "Delivered"),
+        ("cancelled", "Cancelled"),
+    ]
+    status = forms.ChoiceField(required=False, choices=STATUS_CHOICES)
+    reference = forms.CharField(required=False, max_length=64, label="PO or reference")
+    placed_from = forms.DateField(
+        required=False, label="Placed from", widget=forms.DateInput(attrs={"type": "date"})
+    )
+    placed_to = forms.DateField(
+        required=False, label="to", widget=forms.DateInput(attrs={"type": "date"})
+    )
+    page = forms.IntegerField(required=False, min_value=1)
+
+    def clean(self):
+        data = super().clean()
+        if (
+            data.get("placed_from")
+            and data.get("placed_to")
+            and data["placed_from"] > data["placed_to"]
+        ):
+            raise ValidationError("The start date is after the end date.")
+        return data

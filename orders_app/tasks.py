@@ -1,0 +1,19 @@
+from django.tasks import task
+
+from dashboard.supplier import get_client
+from orders_app.services import orders_process_due
+from orders_app.tracking import tracking_refresh_open
+
+
+@task()
+def process_due_orders() -> int:
+    """Send queued orders that are due and settle in-doubt ones (see services.py)."""
+    with get_client() as client:
+        return orders_process_due(client=client)
+
+
+@task()
+def refresh_open_tracking() -> int:
+    """Keep tracking of undelivered orders fresh, at background priority."""
+    with get_client() as client:
+        return tracking_refresh_open(client=client)

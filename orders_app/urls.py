@@ -1,0 +1,25 @@
+from django.urls import path
+
+from orders_app.views import cart, checkout, orders
+
+app_name = "orders"
+urlpatterns = [
+    # cart
+    path("cart/", cart.cart_detail, name="cart"),
+    path("cart/add/", cart.cart_add_view, name="cart_add"),
+    path("cart/badge/", cart.cart_badge, name="cart_badge"),
+    path("cart/empty/", cart.cart_empty_view, name="cart_empty"),
+    path("cart/lines/<int:line_id>/", cart.cart_line_update, name="cart_line_update"),
+    path("cart/lines/<int:line_id>/remove/", cart.cart_line_remove, name="cart_line_remove"),
+    path("cart/lines/<int:line_id>/add-lid/", cart.cart_add_lid, name="cart_add_lid"),
+    # checkout
+    path("checkout/", checkout.checkout, name="checkout"),
+    # orders and tracking
+    path("orders/", orders.order_list, name="order_list"),
+    path("orders/<int:order_id>/", orders.order_detail, name="order_detail"),
+    path("orders/<int:order_id>/reorder/", orders.order_reorder, name="order_reorder"),
+    path("orders/<int:order_id>/resubmit/", orders.order_resubmit_view, name="order_resubmit"),
+    path("orders/<int:order_id>/cancel/", orders.order_cancel, name="order_cancel"),
+    path("orders/<int:order_id>/tracking/", orders.order_tracking, name="order_tracking"),
+    # --- quick order, CSV upload, address book (orders_app/views/bulk.py, addresses.py) ---
+]

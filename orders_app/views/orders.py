@@ -1,0 +1,154 @@
+from django.contrib import messages
+from django.core.paginator import Paginator
+from django.db.models import Count, Q, Sum
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect
+from django.template.response import TemplateResponse
+from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.vary import vary_on_headers
+
+from catalog_app.models import Product
+from dashboard.supplier import get_web_client
+from orders_app.forms import OrderFilterForm, QuantityForm
+from orders_app.models import Order
+from orders_app.quantities import check_quantity
+from orders_app.services import CartError, cart_add_lines, order_resubmit, order_submit
+from orders_app.services import order_cancel as order_cancel_service
+from orders_app.tracking import tracking_for
+
+ATTENTION = [Order.State.NEEDS_CHANGES, Order.State.IN_DOUBT, Order.State.QUEUED]
+
+
+@require_GET
+def order_list(request: HttpRequest) -> TemplateResponse:
+    form = OrderFilterForm(request.GET)
+    if not form.is_valid():
+        return TemplateResponse(request, "orders_app/order_list.html", {"form": form, "page": None}, status=400)
+    orders = _filter(Order.objects.for_user(request.user), form.cleaned_data)
+    orders = orders.annotate(line_count=Count("lines"), unit_count=Sum("lines__qty"))
+    page = Paginator(orders, 25).get_page(form.cleaned_data["page"])
+    params = request.GET.copy()
+    params.pop("page", None)
+    return TemplateResponse(
+        request,
+        "orders_app/order_list.html",
+        {"form": form, "page": page, "query_without_page": params.urlencode(), "filtered": bool(params)},
+    )
+
+
+def _filter(orders, data: dict):
+    status = data.get("status")
+    if status == "attention":
+        orders = orders.filter(state__in=ATTENTION)
+    elif status == "pending":
+        orders = orders.filter(state__in=Order.PENDING_STATES)
+    elif status:
+        orders = orders.filter(state=Order.State.ACCEPTED, supplier_status=status)
+    if data.get("reference"):
+        text = data["reference"].strip()
+        orders = orders.filter(Q(reference__icontains=text) | Q(po_number__icontains=text))
+    if data.get("placed_from"):
+        orders = orders.filter(created_at__date__gte=data["placed_from"])
+    if data.get("placed_to"):
+        orders = orders.filter(created_at__date__lte=data["placed_to"])
+    return orders
+
+
+def _own_order(request: HttpRequest, order_id: int) -> Order:
+    return get_object_or_404(Order.objects.for_user(request.user).select_related("placed_by"), pk=order_id)
+
+
+@require_GET
+def order_detail(request: HttpRequest, order_id: int) -> TemplateResponse:
+    order = _own_order(request, order_id)
+    lines = list(order.lines.all())
+    problems = order.problem_details or {}
+    for index, line in enumerate(lines):
+        prefix = f"items[{index}]"
+        line.problems = [msg for path, msgs in problems.items() if path.startswith(prefix) for msg in msgs]
+    general_problems = [
+        (path, msgs) for path, msgs in problems.items() if not path.startswith("items[")
+    ]
+    return TemplateResponse(
+        request,
+        "orders_app/order_detail.html",
+        {"order": order, "lines": lines, "general_problems": general_problems, "events": order.events.all()},
+    )
+
+
+@require_POST
+def order_reorder(request: HttpRequest, order_id: int) -> HttpResponse:
+    """Put an old order's lines in the cart, checked against today's catalog."""
+    order = _own_order(request, order_id)
+    products = {p.sku: p for p in Product.objects.available().filter(sku__in=order.lines.values("sku"))}
+    items, skipped = [], []
+    for line in order.lines.all():
+        product = products.get(line.sku)
+        if product is None:
+            skipped.append(f"{line.sku} is no longer offered")
+            continue
+        check = check_quantity(product, line.qty)
+        if not check.ok:
+            skipped.append(check.error)
+            continue
+        items.append((product, line.qty))
+    if items:
+        try:
+            cart_add_lines(user=request.user, items=items)
+        except CartError as exc:
+            messages.error(request, f"{exc.message} (together with what is already in your cart).")
+            return redirect("orders:order_detail", order_id=order.pk)
+        messages.success(request, f"Added {len(items)} line{'s' if len(items) != 1 else ''} from {order.reference} to your cart.")
+    for reason in skipped:
+        messages.warning(request, f"Not added: {reason}.")
+    return redirect("orders:cart")
+
+
+@require_POST
+def order_resubmit_view(request: HttpRequest, order_id: int) -> HttpResponse:
+    """Fix a refused order's quantities and send it again."""
+    order = _own_order(request, order_id)
+    if order.state != Order.State.NEEDS_CHANGES:
+        return redirect("orders:order_detail", order_id=order.pk)
+    lines = list(order.lines.select_related("product"))
+    errors = []
+    for line in lines:
+        form = QuantityForm({"qty": request.POST.get(f"qty-{line.pk}", line.qty)})
+        if not form.is_valid():
+            errors.append(f"{line.sku}: enter a whole number of units.")
+            continue
+        line.qty = form.cleaned_data["qty"]
+        if line.product and not (check := check_quantity(line.product, line.qty)).ok:
+            errors.append(check.error)
+    if errors:
+        for error in errors:
+            messages.error(request, error)
+        return redirect("orders:order_detail", order_id=order.pk)
+    for line in lines:
+        line.line_total = line.unit_price * line.qty
+        line.save(update_fields=["qty", "line_total"])
+    order = order_resubmit(order=order, user=request.user)
+    with get_web_client() as client:
+        order_submit(order=order, client=client)
+    return redirect("orders:order_detail", order_id=order.pk)
+
+
+@require_POST
+def order_cancel(request: HttpRequest, order_id: int) -> HttpResponse:
+    order = _own_order(request, order_id)
+    if order_cancel_service(order=order, user=request.user):
+        messages.success(request, f"Order {order.reference} is cancelled; nothing was sent to Cup Source.")
+    else:
+        messages.error(request, "Only an order Cup Source refused can be cancelled here.")
+    return redirect("orders:order_detail", order_id=order.pk)
+
+
+@require_GET
+@vary_on_headers("HX-Request")
+def order_tracking(request: HttpRequest, order_id: int) -> TemplateResponse:
+    order = _own_order(request, order_id)
+    tracking = tracking_for(order, client_factory=get_web_client)
+    template = "orders_app/tracking.html"
+    if request.htmx and not request.htmx.history_restore_request:
+        template += "#tracking-panel"
+    return TemplateResponse(request, template, {"order": order, "tracking": tracking})
