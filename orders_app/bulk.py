@@ -32,7 +32,7 @@ MAX_UNITS = 10_000_000  # per line, as the add-to-cart form
 CSV_MAX_BYTES = 256 * 1024
 CSV_TOKEN_MAX_AGE = 60 * 60  # seconds a CSV preview can be confirmed
 SAVE_AS_UTF8 = (
-    "In Excel choose File › Save As and pick “CSV UTF-8 (Comma delimited)”; in Numbers or "
+    "In Excel, use Save As and choose “CSV UTF-8 (Comma delimited)”; in Numbers or "
     "Google Sheets, export as CSV. Then upload that file."
 )
 SAMPLE_ROWS = [
@@ -58,6 +58,7 @@ class BulkLine:
     number: int  # line or row number as the buyer sees it in their text or file
     sku: str  # as typed
     qty_text: str  # as typed
+    read_error: str = ""  # the line itself could not be read (wrong columns, no SKU)
     product: Product | None = None
     units: int | None = None
     error: str = ""
@@ -130,7 +131,7 @@ SEPARATORS = re.compile(r"[\s,;]+")
 
 def quick_order_preview(*, user, text: str) -> BulkPreview:
     """Check every `SKU quantity` line of a paste. Raises BulkError if there are too many."""
-    return _checked(user, _pad_lines(text))
+    return _checked(user, _pad_lines(text), noun="lines")
 
 
 def quick_order_add(*, user, text: str) -> BulkPreview:
@@ -151,16 +152,16 @@ def quick_order_add(*, user, text: str) -> BulkPreview:
 def _pad_lines(text: str) -> list[BulkLine]:
     lines = []
     for number, raw in enumerate((text or "").splitlines(), start=1):
-        parts = SEPARATORS.split(raw.strip(), maxsplit=1)
-        if not parts[0] and len(parts) == 1:
+        if not raw.strip(" \t,;"):
             continue  # blank line
+        parts = SEPARATORS.split(raw.strip(), maxsplit=1)
         sku, qty_text = parts[0], (parts[1] if len(parts) > 1 else "")
         qty_text = qty_text.strip(" \t,;")
         if not lines and sku.lower() == "sku" and qty_text.lower() in ("qty", "quantity"):
             continue  # a header row pasted from a spreadsheet
         line = BulkLine(number=number, sku=sku, qty_text=qty_text)
         if not sku:
-            line.error = "Start the line with the SKU, then the quantity: CS-8OZ-ECO 5000."
+            line.read_error = "Start the line with the SKU, then the quantity: CS-8OZ-ECO 5000."
         lines.append(line)
     if len(lines) > MAX_LINES:
         raise BulkError(
@@ -177,7 +178,7 @@ def csv_preview(*, user, file) -> BulkPreview:
     """Read an uploaded `sku,qty` file and check every row. Raises BulkError if the file as a
     whole cannot be read; a row that cannot be read is reported on that row."""
     rows = _csv_rows(_decoded(_read_upload(file)))
-    preview = _checked(user, rows)
+    preview = _checked(user, rows, noun="rows")
     preview.token = _sign(user, preview)
     return preview
 
@@ -188,10 +189,10 @@ def csv_add(*, user, token: str, only_valid: bool = False) -> BulkPreview:
     saw as valid. Raises BulkError if the token is forged or too old."""
     payload = _unsign(user, token)
     rows = [
-        BulkLine(number=number, sku=sku, qty_text=qty_text, error=error)
-        for number, sku, qty_text, error in payload["rows"]
+        BulkLine(number=number, sku=sku, qty_text=qty_text, read_error=read_error)
+        for number, sku, qty_text, read_error in payload["rows"]
     ]
-    preview = _checked(user, rows)
+    preview = _checked(user, rows, noun="rows")
     preview.token = _sign(user, preview)
     valid_now = [line.number for line in preview.ok_lines]
     if only_valid and not valid_now:
@@ -234,8 +235,7 @@ def _too_large(size: int) -> str:
 def _decoded(data: bytes) -> str:
     if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
         raise BulkError(
-            "This file is saved as “Unicode Text” (UTF-16), which we cannot read. "
-            + SAVE_AS_UTF8
+            "This file is saved as “Unicode Text” (UTF-16), which we cannot read. " + SAVE_AS_UTF8
         )
     if data.startswith((b"PK\x03\x04", b"\xd0\xcf\x11\xe0")):
         raise BulkError("This is an Excel workbook, not a CSV file. " + SAVE_AS_UTF8)
@@ -283,7 +283,9 @@ def _csv_rows(text: str) -> list[BulkLine]:
             "Check that line, or export the sheet as CSV UTF-8 again."
         ) from None
     if not rows:
-        raise BulkError("The file has the sku,qty line but no rows under it. Add one row per product.")
+        raise BulkError(
+            "The file has the sku,qty line but no rows under it. Add one row per product."
+        )
     if len(rows) > MAX_LINES:
         raise BulkError(
             f"The file has {len(rows)} rows; the most we take at once is {MAX_LINES}. "
@@ -296,15 +298,15 @@ def _csv_row(number: int, cells: list[str], delimiter: str) -> BulkLine:
     line = BulkLine(number=number, sku=cells[0], qty_text=cells[1] if len(cells) > 1 else "")
     if len(cells) > 2:
         line.qty_text = delimiter.join(cells[1:])
-        line.error = f"This row has {len(cells)} columns; it should have 2: sku{delimiter}qty."
+        line.read_error = f"This row has {len(cells)} columns; it should have 2: sku{delimiter}qty."
         if delimiter == "," and all(cell.isdigit() for cell in cells[1:]):
-            line.error += " Write the quantity without a thousands comma (5000, not 5,000)."
+            line.read_error += " Write the quantity without a thousands comma (5000, not 5,000)."
     return line
 
 
 def _sign(user, preview: BulkPreview) -> str:
     payload = {
-        "rows": [[line.number, line.sku, line.qty_text, _read_error(line)] for line in preview.lines],
+        "rows": [[line.number, line.sku, line.qty_text, line.read_error] for line in preview.lines],
         "valid": [line.number for line in preview.ok_lines],
     }
     return signing.dumps(payload, salt=f"orders.bulk.csv:{user.pk}", compress=True)
@@ -322,21 +324,18 @@ def _unsign(user, token: str) -> dict:
         ) from None
 
 
-def _read_error(line: BulkLine) -> str:
-    """Errors found while reading the file (not while checking the row) travel with the row."""
-    return line.error if line.product is None and line.units is None and "columns" in line.error else ""
-
-
 # --- checking and adding ---------------------------------------------------------------------
 
 
-def _checked(user, lines: list[BulkLine]) -> BulkPreview:
-    """Check each line on its own, then each product's total (summed lines + what the cart has)."""
+def _checked(user, lines: list[BulkLine], *, noun: str) -> BulkPreview:
+    """Check each line on its own, then each product's total (summed lines + what the cart
+    has). `noun` is what the buyer calls a line: "lines" of a paste, "rows" of a file."""
     products = _products({line.sku.upper() for line in lines if line.sku})
     in_cart = _in_cart(user)
     groups: dict[int, list[BulkLine]] = defaultdict(list)
     unknown = []
     for line in lines:
+        line.error = line.read_error
         if line.error:
             continue
         line.product = products.get(line.sku.upper())
@@ -349,7 +348,7 @@ def _checked(user, lines: list[BulkLine]) -> BulkPreview:
             groups[line.product.pk].append(line)
     _explain_unknown(unknown)
     for group in groups.values():
-        _check_total(group, in_cart.get(group[0].product.pk, 0))
+        _check_total(group, in_cart.get(group[0].product.pk, 0), noun)
     preview = BulkPreview(lines=lines)
     adding = {line.product.pk for line in preview.ok_lines}
     if len(in_cart.keys() | adding) > MAX_ORDER_LINES:
@@ -378,14 +377,14 @@ def _line_error(line: BulkLine) -> str:
     return ""
 
 
-def _check_total(group: list[BulkLine], already: int) -> None:
+def _check_total(group: list[BulkLine], already: int, noun: str) -> None:
     product = group[0].product
     added = sum(line.units for line in group)
     check = check_quantity(product, already + added)
     notes = []
     if len(group) > 1:
         numbers = ", ".join(str(line.number) for line in group[:-1]) + f" and {group[-1].number}"
-        notes.append(f"{product.sku} is on lines {numbers}: added together, {added:,} units.")
+        notes.append(f"{product.sku} is on {noun} {numbers}: added together, {added:,} units.")
     if already:
         notes.append(
             f"Your cart already has {already:,}; with these it will hold {already + added:,}."
