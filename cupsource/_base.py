@@ -198,8 +198,8 @@ def create_order_spec(
         _validate_input(OrderItemIn, item, f"items[{i}]", details) for i, item in enumerate(items)
     ]
     address = _validate_input(ShippingAddress, shipping_address, "shipping_address", details)
-    if not isinstance(idempotency_key, str) or not 0 < len(idempotency_key) <= 255:
-        details["idempotency_key"] = ["must be a string of 1 to 255 characters"]
+    if not _is_header_value(idempotency_key, max_length=255):
+        details["idempotency_key"] = ["must be 1 to 255 printable ASCII characters"]
     if details:
         raise BadRequestError(
             "The order was not sent: its input is invalid",
@@ -222,6 +222,15 @@ def create_order_spec(
         headers={"Idempotency-Key": idempotency_key},
         priority=priority,
         write=True,
+    )
+
+
+def _is_header_value(value: object, *, max_length: int) -> bool:
+    return (
+        isinstance(value, str)
+        and 0 < len(value) <= max_length
+        and value.isascii()
+        and value.isprintable()
     )
 
 
@@ -548,9 +557,10 @@ def _parse_error_body(content: bytes) -> tuple[str | None, str | None, dict[str,
     error = body.get("error") if isinstance(body, dict) else None
     if not isinstance(error, dict):
         return None, None, {}
-    code = error.get("code") if isinstance(error.get("code"), str) else None
-    message = error.get("message") if isinstance(error.get("message"), str) else None
-    return code, message, _clean_details(error.get("details"))
+    code, message = error.get("code"), error.get("message")
+    code = code if isinstance(code, str) and code else None
+    message = message.strip() if isinstance(message, str) else ""
+    return code, message or None, _clean_details(error.get("details"))
 
 
 def _clean_details(details: object) -> dict[str, list[str]]:

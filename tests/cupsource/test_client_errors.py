@@ -144,6 +144,16 @@ def test_str_of_an_error_is_a_sentence_with_status_code_and_request_id(make_clie
     assert str(caught.value) == "No such product (HTTP 404, code not_found, request id abc)."
 
 
+def test_an_empty_error_message_falls_back_to_a_generic_one(make_client, fail):
+    client, _ = make_client(fail(403, "forbidden", ""))
+
+    with pytest.raises(PermissionDeniedError) as caught:
+        client.get_order("ord_1")
+
+    assert caught.value.code == "forbidden"
+    assert caught.value.message == "GET /orders/ord_1 failed with HTTP 403 Forbidden"
+
+
 def test_details_that_are_not_lists_are_kept_as_one_message(make_client, fail):
     client, _ = make_client(fail(400, "insufficient_stock", "Not enough.", {"items[0].qty": 3000}))
 

@@ -86,11 +86,12 @@ def test_it_refuses_invalid_input_without_sending(make_client):
     assert script.requests == []
 
 
-def test_it_refuses_an_empty_idempotency_key(make_client):
+@pytest.mark.parametrize("key", ["", "k" * 256, "clé-1", "line\nbreak"])
+def test_it_refuses_an_idempotency_key_that_cannot_be_a_header(make_client, key):
     client, script = make_client()
 
     with pytest.raises(BadRequestError) as caught:
-        place(client, idempotency_key="")
+        place(client, idempotency_key=key)
 
     assert "idempotency_key" in caught.value.details
     assert script.requests == []
