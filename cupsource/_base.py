@@ -367,7 +367,7 @@ class Call[T]:
 
     def budget_waits(self) -> Iterator[float]:
         """Yield the waits the budget asks for until it grants a slot; give up (RateLimitError,
-        nothing sent) once the total would exceed ``budget_max_wait``."""
+        nothing sent) once this attempt's total wait would exceed ``budget_max_wait``."""
         budget = self.core.budget
         if budget is None:
             return

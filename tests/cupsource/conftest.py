@@ -1,7 +1,7 @@
 """Fixtures for the cupsource client tests: canned API bodies, a scripted mock transport and
 clients whose sleeping and randomness are recorded/injected (no network, no real sleeps)."""
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from typing import Any
 
 import httpx
@@ -139,7 +139,7 @@ def sleeps() -> list[float]:
 
 
 @pytest.fixture
-def make_client(sleeps) -> Callable[..., tuple[CupSourceClient, Script]]:
+def make_client(sleeps) -> Iterator[Callable[..., tuple[CupSourceClient, Script]]]:
     """``make_client(*steps, **client_kwargs) -> (client, script)``.
 
     Defaults: ``rng`` always 1.0 (the full backoff ceiling, so delays are predictable),
