@@ -1,6 +1,6 @@
 from django.urls import path
 
-from orders_app.views import cart, checkout, orders
+from orders_app.views import addresses, bulk, cart, checkout, orders
 
 app_name = "orders"
 urlpatterns = [
@@ -22,4 +22,13 @@ urlpatterns = [
     path("orders/<int:order_id>/cancel/", orders.order_cancel, name="order_cancel"),
     path("orders/<int:order_id>/tracking/", orders.order_tracking, name="order_tracking"),
     # --- quick order, CSV upload, address book (orders_app/views/bulk.py, addresses.py) ---
+    path("cart/quick/", bulk.quick_order, name="quick_order"),
+    path("cart/upload/", bulk.upload, name="upload"),
+    path("cart/upload/confirm/", bulk.upload_confirm, name="upload_confirm"),
+    path("cart/upload/sample.csv", bulk.upload_sample, name="upload_sample"),
+    path("addresses/", addresses.address_list, name="address_list"),
+    path("addresses/new/", addresses.address_create, name="address_create"),
+    path("addresses/<int:address_id>/edit/", addresses.address_edit, name="address_edit"),
+    path("addresses/<int:address_id>/remove/", addresses.address_delete, name="address_delete"),
+    path("addresses/<int:address_id>/default/", addresses.address_default, name="address_default"),
 ]
