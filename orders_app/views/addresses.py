@@ -20,7 +20,7 @@ def address_list(request: HttpRequest) -> TemplateResponse:
 
 @require_http_methods(["GET", "POST"])
 def address_create(request: HttpRequest) -> HttpResponse:
-    form = AddressBookForm(request.POST or None)
+    form = AddressBookForm(request.POST if request.method == "POST" else None)
     if form.is_valid():
         address = form.save(commit=False)
         address.created_by = request.user
@@ -37,7 +37,9 @@ def address_edit(request: HttpRequest, address_id: int) -> HttpResponse:
     address = get_object_or_404(Address, pk=address_id)
     is_default = _default_id(request.user) == address.pk
     form = AddressBookForm(
-        request.POST or None, instance=address, initial={"make_default": is_default}
+        request.POST if request.method == "POST" else None,
+        instance=address,
+        initial={"make_default": is_default},
     )
     if form.is_valid():
         address = form.save()

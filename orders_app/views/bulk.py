@@ -25,7 +25,7 @@ def quick_order(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and "add" in request.POST:
         return _quick_order_add(request)
     initial = {"text": request.session.pop(REST_KEY, "")} if request.method == "GET" else None
-    form = QuickOrderForm(request.POST or None, initial=initial)
+    form = QuickOrderForm(request.POST if request.method == "POST" else None, initial=initial)
     preview = None
     if form.is_bound and form.is_valid():
         try:
@@ -68,7 +68,7 @@ def _lines(n: int) -> str:
 
 @require_http_methods(["GET", "POST"])
 def upload(request: HttpRequest) -> TemplateResponse:
-    form = CsvUploadForm(request.POST or None, request.FILES or None)
+    form = CsvUploadForm(*_posted(request))
     preview = None
     if form.is_bound and form.is_valid():
         try:
@@ -108,3 +108,7 @@ def upload_sample(request: HttpRequest) -> HttpResponse:
     response = HttpResponse(csv_sample(), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = 'attachment; filename="cupboard-sample-order.csv"'
     return response
+
+
+def _posted(request: HttpRequest) -> tuple:
+    return (request.POST, request.FILES) if request.method == "POST" else (None, None)
