@@ -59,4 +59,19 @@ class CsvConfirmForm(forms.Form):
 
 
 class AddressBookForm(AddressForm):
+    REQUIRED = {
+        "label": "Give the address a name your team will recognise, e.g. “Main café”.",
+        "line1": "Enter the street address.",
+        "city": "Enter the city.",
+        "state": "Choose the state.",
+        "zip": "Enter the ZIP code: 12345 or 12345-6789.",
+    }
+
     make_default = forms.BooleanField(required=False, label="Make this my default ship-to address")
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("label_suffix", "")
+        super().__init__(*args, **kwargs)
+        for name, message in self.REQUIRED.items():
+            self.fields[name].error_messages["required"] = message
+        self.fields["label"].label = "Name for this address"

@@ -24,10 +24,12 @@ REST_KEY = "orders.quick_order.rest"  # session: lines still to fix after the re
 def quick_order(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and "add" in request.POST:
         return _quick_order_add(request)
-    initial = {"text": request.session.pop(REST_KEY, "")} if request.method == "GET" else None
-    form = QuickOrderForm(request.POST if request.method == "POST" else None, initial=initial)
+    if request.method == "GET":  # after adding the ready lines, the rest comes back to fix
+        form = QuickOrderForm(initial={"text": request.session.pop(REST_KEY, "")})
+        return _pad(request, form, None, leftover=bool(form.initial["text"]))
+    form = QuickOrderForm(request.POST)
     preview = None
-    if form.is_bound and form.is_valid():
+    if form.is_valid():
         try:
             preview = quick_order_preview(user=request.user, text=form.all_text)
         except BulkError as exc:
@@ -57,8 +59,10 @@ def _quick_order_add(request: HttpRequest) -> HttpResponse:
     return redirect("orders:cart")
 
 
-def _pad(request: HttpRequest, form, preview: BulkPreview | None) -> TemplateResponse:
-    context = {"form": form, "preview": preview}
+def _pad(
+    request: HttpRequest, form, preview: BulkPreview | None, leftover=False
+) -> TemplateResponse:
+    context = {"form": form, "preview": preview, "leftover": leftover}
     return TemplateResponse(request, "orders_app/quick_order.html", context)
 
 

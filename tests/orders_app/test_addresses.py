@@ -78,6 +78,7 @@ def test_the_form_offers_the_states_and_marks_errors(buyer_client):
     assert '<option value="OR">Oregon (OR)</option>' in page.text
     response = buyer_client.post(NEW_URL, {**VALID, "line1": "", "zip": "1"})
     assert "Please check the highlighted fields." in response.text
+    assert "Enter the street address." in response.text
     assert 'aria-invalid="true"' in response.text
 
 

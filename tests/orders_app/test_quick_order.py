@@ -179,6 +179,7 @@ def test_the_pad_shows_an_empty_textarea(buyer_client):
     assert response.status_code == 200
     assert reverse("orders:quick_order") == URL
     assert 'name="text"' in response.text and "Type or paste your order" in response.text
+    assert "Fix these lines" not in response.text
 
 
 def test_the_preview_shows_every_line_and_returns_only_failed_lines(buyer_client, cup, lid):
@@ -234,7 +235,7 @@ def test_after_adding_the_lines_to_fix_come_back_in_the_pad(buyer_client, cup):
     assert response.status_code == 302 and response.url == URL
     pad = buyer_client.get(URL)
     assert pad.context["form"].initial["text"] == "CS-NOPE 1\nCS-8OZ-ECO 10"
-    assert "2 lines still need fixing" in pad.text
+    assert "2 lines still need fixing" in pad.text and "Fix these lines" in pad.text
     assert buyer_client.get(URL).context["form"].initial["text"] == ""  # only once
 
 
