@@ -13,6 +13,9 @@ class QuickOrderForm(forms.Form):
         label="SKUs and quantities, one per line",
         required=False,
         max_length=TEXT_MAX_CHARS,
+        error_messages={
+            "max_length": "That is more text than we check at once: paste at most 200 lines."
+        },
         widget=forms.Textarea(
             attrs={
                 "rows": 8,

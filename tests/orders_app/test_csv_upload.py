@@ -253,6 +253,10 @@ def test_a_clean_file_offers_to_add_all_lines(buyer_client, cup, lid):
         ("sku;qty\nCAFÉ;5000\n".encode("latin-1"), "not saved as UTF-8"),
         (b"amount,sku\n5000,CS-8OZ-ECO\n", "column names sku,qty"),
         (b"\x00\x01\x02binary", "not a text file"),
+        (b"PK\x03\x04" + b"\x00" * 100, "Excel workbook, not a CSV file"),
+        (b"sku,qty\n" + b"CS-8OZ-ECO,1000\n" * 201, "The file has 201 rows"),
+        (b"sku,qty\n" + b"#" * 300_000, "the most we read is 256 KB"),
+        (b"CS-8OZ-ECO,5000\n", "must be the column names sku,qty"),
     ],
 )
 def test_a_malformed_file_gets_a_clear_message(buyer_client, content, message):

@@ -216,6 +216,11 @@ def test_too_many_lines_is_a_form_error(buyer_client, cup):
     assert response.context["preview"] is None
 
 
+def test_an_overlong_paste_gets_a_plain_message(buyer_client):
+    response = buyer_client.post(URL, {"text": "CS-8OZ-ECO 1000 " * 2000})
+    assert "paste at most 200 lines" in response.text
+
+
 def test_adding_the_ready_lines_goes_to_the_cart(buyer_client, cup, lid):
     response = buyer_client.post(
         URL, {"add": "ready", "lines": "CS-8OZ-ECO 5000\nCS-DOME-LID 10 cases", "rest": ""}
