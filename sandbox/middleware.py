@@ -32,7 +32,8 @@ REASONS = {
 
 
 class RequestIdMiddleware:
-    """`X-Request-Id` on every response, and no response that is not the JSON envelope."""
+    """`X-Request-Id` on every response, no response that is not the JSON envelope, and a
+    Content-Length (so clients can keep connections alive)."""
 
     def __init__(self, get_response):
         self.get_response = get_response
@@ -43,6 +44,8 @@ class RequestIdMiddleware:
         request.request_id = f"req_{secrets.token_hex(12)}"
         response = self._as_envelope(self.get_response(request))
         response["X-Request-Id"] = request.request_id
+        if not response.streaming:
+            response["Content-Length"] = str(len(response.content))
         return response
 
     @staticmethod
@@ -140,7 +143,7 @@ class FaultMiddleware:
             )
         if fault == "timeout":
             response = self.get_response(request)
-            connections.close_all()  # hold no database connection while stalling
+            _close_idle_connections()  # hold no database connection while stalling
             time.sleep(injector.spec.timeout_s)
             return response
         if fault == "bad_json":
@@ -148,6 +151,12 @@ class FaultMiddleware:
         if process_first:
             self.get_response(request)
         return _drop_connection(request)
+
+
+def _close_idle_connections() -> None:
+    for connection in connections.all(initialized_only=True):
+        if not connection.in_atomic_block:
+            connection.close()
 
 
 def _truncated(response: HttpResponse) -> HttpResponse:

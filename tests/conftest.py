@@ -2,7 +2,8 @@
 
 - `sandbox_server` (session): the sandbox served over real HTTP from a thread; its root URL.
 - `sandbox` (function, transactional_db): a small seeded catalog (always with the portal's
-  CS-8OZ-ECO and CS-DOME-LID), a verified account and key; `.url` is the API base (…/v1).
+  CS-8OZ-ECO and CS-DOME-LID), a verified account and key; `.url` is the API base (…/v1),
+  `.http` an httpx client for it.
 - `sandbox_api` (function, db): the same data, reached in-process through the sandbox's own
   handler with Django's test client (`.client` sends the key) — fast, for rule tests.
 - `sandbox_clock`: freezes the sandbox clock (seen by the server thread too); `.advance(...)`.
@@ -12,6 +13,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
+import httpx
 import pytest
 from django.test import Client
 from django.test.client import ClientHandler
@@ -80,6 +82,7 @@ class SandboxData:
 @dataclass
 class Sandbox(SandboxData):
     url: str = ""  # http://127.0.0.1:<port>/v1
+    http: httpx.Client | None = None  # base_url=.url, sends .api_key; reuse it (it is fast)
 
     def configure(self, settings) -> None:
         """Point the dashboard's client settings (pytest-django `settings`) at this sandbox."""
@@ -97,20 +100,27 @@ def _seed() -> str:
 
 
 @pytest.fixture
-def sandbox(sandbox_server, transactional_db) -> Sandbox:
-    """A seeded sandbox reachable over HTTP at `.url`, with a verified key `.api_key`."""
-    return Sandbox(api_key=_seed(), url=f"{sandbox_server}/v1")
+def sandbox(sandbox_server, transactional_db) -> Iterator[Sandbox]:
+    """A seeded sandbox reachable over HTTP at `.url`, with a verified key `.api_key`.
+
+    `.http` is an httpx client for it (relative paths, the key sent): prefer it to
+    `httpx.get(...)`, which builds a new client (~50 ms) per call."""
+    api_key = _seed()
+    url = f"{sandbox_server}/v1"
+    with httpx.Client(base_url=url, headers={"Authorization": f"Bearer {api_key}"}) as http:
+        yield Sandbox(api_key=api_key, url=url, http=http)
 
 
-def sandbox_client(headers: dict[str, str] | None = None) -> Client:
+def sandbox_client(headers: dict[str, str] | None = None, **options) -> Client:
     """Django's test client talking to the sandbox in-process (paths start with /v1/), through
-    the sandbox server's own middleware and URLs."""
+    the sandbox server's own middleware and URLs. `options` go to `Client` (for example
+    `raise_request_exception=False` to see the 500 a server would send)."""
     from sandbox.server import SandboxHandlerMixin
 
     class SandboxClientHandler(SandboxHandlerMixin, ClientHandler):
         pass
 
-    client = Client(headers=headers or {})
+    client = Client(headers=headers or {}, **options)
     client.handler = SandboxClientHandler()
     return client
 
@@ -119,9 +129,9 @@ def sandbox_client(headers: dict[str, str] | None = None) -> Client:
 class SandboxApi(SandboxData):
     client: Client | None = None
 
-    def client_for(self, key: str | None = None) -> Client:
+    def client_for(self, key: str | None = None, **options) -> Client:
         """A test client sending `key` (None: no Authorization header at all)."""
-        return sandbox_client(self.headers(key) if key else None)
+        return sandbox_client(self.headers(key) if key else None, **options)
 
 
 @pytest.fixture

@@ -59,3 +59,16 @@ def test_the_portal_dome_lid_fits_the_portal_cup(sandbox):
 
     assert response.status_code == 200
     assert "CS-DOME-LID" in response.json()["data"]["compatible_lids"]
+
+
+def test_the_portal_order_can_be_tracked_straight_away(sandbox):
+    order = sandbox.http.post("/orders", json=PORTAL_ORDER).json()["data"]
+
+    response = sandbox.http.get(f"/orders/{order['id']}/tracking")
+
+    assert response.status_code == 200
+    tracking = response.json()["data"]
+    assert tracking["order_id"] == order["id"]
+    assert tracking["status"] == "pending"
+    assert tracking["signature_required"] is False
+    assert [event["status"] for event in tracking["events"]] == ["pending"]

@@ -1,7 +1,7 @@
 from django.conf import settings
-from django.core.management.base import BaseCommand
+from django.core.management.base import BaseCommand, CommandError
 
-from sandbox import server
+from sandbox import faults, server
 
 
 class Command(BaseCommand):
@@ -14,6 +14,11 @@ class Command(BaseCommand):
         parser.add_argument("--port", type=int, default=settings.SANDBOX_PORT)
 
     def handle(self, *args, host, port, **options):
+        try:
+            faults.parse(settings.SANDBOX_FAULTS)
+        except faults.FaultSpecError as exc:
+            raise CommandError(str(exc)) from None
+
         def announce(url: str) -> None:
             self.stdout.write(f"Cup Source sandbox listening on {url}/v1 (Ctrl-C to stop)")
             if settings.SANDBOX_FAULTS:
