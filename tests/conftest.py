@@ -1,12 +1,17 @@
 """Project-wide fixtures for the Cup Source sandbox (the local Cup Source API v1).
 
 - `sandbox_server` (session): the sandbox served over real HTTP from a thread; its root URL.
-- `sandbox` (function, transactional_db): a small seeded catalog (always with the portal's
-  CS-8OZ-ECO and CS-DOME-LID), a verified account and key; `.url` is the API base (…/v1),
-  `.http` an httpx client for it.
+- `sandbox` (function, transactional_db): a small seeded catalog (120 SKUs, always with the
+  portal's CS-8OZ-ECO and CS-DOME-LID), a verified account and key; `.url` is the API base
+  (…/v1), `.api_key` the key, `.http` an httpx client for it (key sent), `.configure(settings)`
+  points CUPSOURCE_API_URL/KEY at it, `.create_key(...)`/`.revoke(key)`/`.set_stock(sku, n)`.
 - `sandbox_api` (function, db): the same data, reached in-process through the sandbox's own
-  handler with Django's test client (`.client` sends the key) — fast, for rule tests.
+  handler with Django's test client (`.client` sends the key; `.client_for(key)`) — fast, for
+  rule tests. `sandbox_client(headers)` builds such a client anywhere.
 - `sandbox_clock`: freezes the sandbox clock (seen by the server thread too); `.advance(...)`.
+
+Faults: set `settings.SANDBOX_FAULTS` (pytest-django `settings`) in the test; the server reads it
+per request, and every `sandbox`/`sandbox_api` test restarts the seeded fault sequence.
 """
 
 from collections.abc import Iterator

@@ -5,7 +5,7 @@ from sandbox import services
 
 class Command(BaseCommand):
     help = "Create a sandbox API key and print it (only the key, on stdout)."
-    requires_system_checks = ["sandbox", "models"]
+    requires_system_checks = ["sandbox"]
 
     def add_arguments(self, parser):
         parser.add_argument("--account", default="Sandbox Buyer", help="Account name.")

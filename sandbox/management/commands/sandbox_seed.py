@@ -8,7 +8,7 @@ class Command(BaseCommand):
         "Make sure the sandbox catalog holds the first N generated SKUs (idempotent). "
         "Accounts, keys and orders are never touched."
     )
-    requires_system_checks = ["sandbox", "models"]
+    requires_system_checks = ["sandbox"]
 
     def add_arguments(self, parser):
         parser.add_argument("--products", type=int, default=300, help="Catalog size (default 300).")

@@ -7,7 +7,7 @@ from sandbox import faults, server
 class Command(BaseCommand):
     help = "Serve the Cup Source API v1 sandbox (blocking, threaded)."
     # Only the sandbox's own checks: the sandbox must start whatever state the dashboard is in.
-    requires_system_checks = ["sandbox", "models"]
+    requires_system_checks = ["sandbox"]
 
     def add_arguments(self, parser):
         parser.add_argument("--host", default="127.0.0.1")
