@@ -1,7 +1,11 @@
 """The sandbox's own server: its own middleware and URLs, never the dashboard's."""
 
+import ast
+from pathlib import Path
+
 import httpx
 
+import sandbox as sandbox_package
 from sandbox.server import start_in_thread, stop
 
 
@@ -44,3 +48,17 @@ def test_the_openapi_document_is_served_over_http_without_a_key(sandbox):
 
     assert response.status_code == 200
     assert "/orders/{order_id}/tracking" in response.json()["paths"]
+
+
+def test_the_sandbox_never_imports_the_dashboard_or_the_client():
+    forbidden = {"cupsource", "dashboard", "catalog_app", "orders_app", "httpx"}
+    imported = set()
+    for path in Path(sandbox_package.__file__).parent.rglob("*.py"):
+        for node in ast.walk(ast.parse(path.read_text())):
+            if isinstance(node, ast.Import):
+                imported |= {alias.name.split(".")[0] for alias in node.names}
+            elif isinstance(node, ast.ImportFrom) and node.module and not node.level:
+                imported.add(node.module.split(".")[0])
+
+    assert "django" in imported
+    assert imported.isdisjoint(forbidden)
