@@ -3,7 +3,6 @@
 from django import forms
 
 from orders_app.bulk import CSV_MAX_BYTES
-from orders_app.forms import AddressForm
 
 TEXT_MAX_CHARS = 20_000  # 200 lines of SKU + quantity fit in far less
 
@@ -59,22 +58,3 @@ class CsvUploadForm(forms.Form):
 class CsvConfirmForm(forms.Form):
     token = forms.CharField(widget=forms.HiddenInput)
     mode = forms.ChoiceField(choices=[("all", "All rows"), ("valid", "Only the valid rows")])
-
-
-class AddressBookForm(AddressForm):
-    REQUIRED = {
-        "label": "Give the address a name your team will recognise, e.g. “Main café”.",
-        "line1": "Enter the street address.",
-        "city": "Enter the city.",
-        "state": "Choose the state.",
-        "zip": "Enter the ZIP code: 12345 or 12345-6789.",
-    }
-
-    make_default = forms.BooleanField(required=False, label="Make this my default ship-to address")
-
-    def __init__(self, *args, **kwargs):
-        kwargs.setdefault("label_suffix", "")
-        super().__init__(*args, **kwargs)
-        for name, message in self.REQUIRED.items():
-            self.fields[name].error_messages["required"] = message
-        self.fields["label"].label = "Name for this address"

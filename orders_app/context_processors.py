@@ -6,4 +6,6 @@ def cart_summary(request):
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
         return {}
-    return {"cart_line_count": CartLine.objects.filter(cart__user=user, cart__status="open").count()}
+    return {
+        "cart_line_count": CartLine.objects.filter(cart__user=user, cart__status="open").count()
+    }

@@ -26,13 +26,31 @@ ZIP_RE = re.compile(r"[0-9]{5}(-[0-9]{4})?")
 
 
 class AddressForm(forms.ModelForm):
+    """An address-book entry, validated the way Cup Source validates a shipping address."""
+
+    REQUIRED = {
+        "label": "Give the address a name your team will recognise, e.g. “Main café”.",
+        "line1": "Enter the street address.",
+        "city": "Enter the city.",
+        "state": "Choose the state.",
+        "zip": "Enter the ZIP code: 12345 or 12345-6789.",
+    }
+
     state = forms.ChoiceField(
         choices=[("", "Choose a state"), *[(c, f"{n} ({c})") for c, n in US_STATES]]
     )
+    make_default = forms.BooleanField(required=False, label="Make this my default ship-to address")
 
     class Meta:
         model = Address
         fields = ["label", "name", "line1", "line2", "city", "state", "zip"]
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("label_suffix", "")
+        super().__init__(*args, **kwargs)
+        for name, message in self.REQUIRED.items():
+            self.fields[name].error_messages["required"] = message
+        self.fields["label"].label = "Name for this address"
 
     def clean_zip(self):
         value = self.cleaned_data["zip"].strip()
@@ -61,9 +79,12 @@ class CheckoutForm(forms.Form):
         help_text="Your purchase order number; Cup Source prints it on the invoice.",
     )  # fmt: skip
     notes = forms.CharField(
-        required=False, max_length=2000, widget=forms.Textarea(attrs={"rows": 3}),
-        label="Notes for your team (optional)", help_text="Kept in Cupboard; not sent to Cup Source.",
-    )  # fmt: skip
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        label="Notes for your team (optional)",
+        help_text="Kept in Cupboard; not sent to Cup Source.",
+    )
 
 
 class OrderFilterForm(forms.Form):

@@ -61,7 +61,9 @@ class Cart(models.Model):
         OPEN = "open", "Open"
         CHECKED_OUT = "checked_out", "Checked out"
 
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="carts")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="carts"
+    )
     status = models.CharField(max_length=16, choices=Status.choices, default=Status.OPEN)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
@@ -122,13 +124,19 @@ class Order(models.Model):
     placed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="orders"
     )
-    cart = models.OneToOneField(Cart, null=True, blank=True, on_delete=models.SET_NULL, related_name="order")
-    state = models.CharField(max_length=16, choices=State.choices, default=State.SUBMITTING, db_index=True)
+    cart = models.OneToOneField(
+        Cart, null=True, blank=True, on_delete=models.SET_NULL, related_name="order"
+    )
+    state = models.CharField(
+        max_length=16, choices=State.choices, default=State.SUBMITTING, db_index=True
+    )
     idempotency_key = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     reference = models.CharField(max_length=64, db_index=True)
     po_number = models.CharField("PO reference", max_length=64, blank=True)
     notes = models.TextField(blank=True)
-    address = models.ForeignKey(Address, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    address = models.ForeignKey(
+        Address, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     payload = models.JSONField(help_text="The exact body sent with POST /orders.")
     # What the buyer saw at checkout.
     expected_subtotal = models.DecimalField(max_digits=14, decimal_places=4)
@@ -139,7 +147,9 @@ class Order(models.Model):
     shipping = models.DecimalField(max_digits=14, decimal_places=4, null=True, blank=True)
     total = models.DecimalField(max_digits=14, decimal_places=4, null=True, blank=True)
     currency = models.CharField(max_length=3, default="USD")
-    problem = models.TextField(blank=True, help_text="Why the order is not placed yet, for the buyer.")
+    problem = models.TextField(
+        blank=True, help_text="Why the order is not placed yet, for the buyer."
+    )
     problem_details = models.JSONField(default=dict, blank=True)
     attempts = models.PositiveIntegerField(default=0)
     next_attempt_at = models.DateTimeField(null=True, blank=True, db_index=True)

@@ -42,7 +42,10 @@ MESSAGES: list[tuple[type[CupSourceError], str]] = [
         "Cup Source could not accept the order as it is. Fix the lines marked below and send it "
         "again.",
     ),
-    (NotFoundError, "Cup Source doesn't know one of the items or addresses. Check the lines below."),
+    (
+        NotFoundError,
+        "Cup Source doesn't know one of the items or addresses. Check the lines below.",
+    ),
     (
         ConflictError,
         "Cup Source saw this order before with different contents. We're checking which version "

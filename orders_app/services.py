@@ -170,17 +170,22 @@ def cart_recheck(*, cart: Cart, client: CupSourceClient) -> Recheck:
     for line in lines:
         product, now = line.product, fresh.get(line.product.sku)
         if now is None:
-            changes.append(f"{product.sku} is no longer offered by Cup Source: remove it to continue.")
+            changes.append(
+                f"{product.sku} is no longer offered by Cup Source: remove it to continue."
+            )
             if not product.discontinued:
                 product.discontinued, product.discontinued_at = True, timezone.now()
                 product.save(update_fields=["discontinued", "discontinued_at"])
             continue
         if now.unit_price != product.unit_price:
             changes.append(
-                f"{product.sku}: the unit price changed from ${product.unit_price} to ${now.unit_price}."
+                f"{product.sku}: the unit price changed "
+                f"from ${product.unit_price} to ${now.unit_price}."
             )
         if now.stock < line.qty:
-            changes.append(f"{product.sku}: only {now.stock:,} in stock now; you want {line.qty:,}.")
+            changes.append(
+                f"{product.sku}: only {now.stock:,} in stock now; you want {line.qty:,}."
+            )
         product.unit_price, product.stock = now.unit_price, now.stock
         product.save(update_fields=["unit_price", "stock"])
     return Recheck(ok=True, changes=changes)
@@ -348,7 +353,9 @@ def order_resubmit(*, order: Order, user, address: Address | None = None) -> Ord
         order.payload = {
             **order.payload,
             "items": [{"sku": line.sku, "qty": line.qty} for line in lines],
-            "shipping_address": order.address.as_api() if order.address else order.payload["shipping_address"],
+            "shipping_address": order.address.as_api()
+            if order.address
+            else order.payload["shipping_address"],
         }
         order.state = Order.State.SUBMITTING
         order.problem, order.problem_details = "", {}
@@ -389,7 +396,10 @@ def _accept(order: Order, result: SupplierOrder, how: str = "") -> None:
     prices = {item.sku: item for item in result.items}
     for line in order.lines.all():
         if line.sku in prices:
-            line.unit_price, line.line_total = prices[line.sku].unit_price, prices[line.sku].line_total
+            line.unit_price, line.line_total = (
+                prices[line.sku].unit_price,
+                prices[line.sku].line_total,
+            )
             line.save(update_fields=["unit_price", "line_total"])
     _event(order, how or f"Cup Source accepted the order as {result.id}.")
 
@@ -434,11 +444,15 @@ def _find_at_supplier(order: Order, client: CupSourceClient) -> SupplierOrder | 
     wanted_address = order.payload["shipping_address"]
     page_number = 1
     while True:
-        page = client.list_orders(reference=order.reference, page=page_number, priority=Priority.BACKGROUND)
+        page = client.list_orders(
+            reference=order.reference, page=page_number, priority=Priority.BACKGROUND
+        )
         for candidate in page.items:
             items = sorted((i.sku, i.qty) for i in candidate.items)
             address = candidate.shipping_address.model_dump(exclude_none=True)
-            taken = Order.objects.filter(supplier_order_id=candidate.id).exclude(pk=order.pk).exists()
+            taken = (
+                Order.objects.filter(supplier_order_id=candidate.id).exclude(pk=order.pk).exists()
+            )
             if items == wanted_items and address == wanted_address and not taken:
                 return candidate
         if not page.has_next:

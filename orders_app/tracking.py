@@ -9,8 +9,8 @@ wins the claim and calls the API; the others show the copy they have.
 import json
 import logging
 from dataclasses import dataclass
-from functools import cached_property
 from datetime import datetime, timedelta
+from functools import cached_property
 
 from django.db.models import Q
 from django.utils import timezone
@@ -85,11 +85,13 @@ def tracking_for(order: Order, *, client_factory, priority=Priority.INTERACTIVE)
 def tracking_refresh_open(*, client: CupSourceClient) -> int:
     """Background refresh of every accepted, undelivered order not refreshed for a while."""
     refreshed = 0
-    open_orders = Order.objects.filter(state=Order.State.ACCEPTED).exclude(supplier_status="delivered")
+    open_orders = Order.objects.filter(state=Order.State.ACCEPTED).exclude(
+        supplier_status="delivered"
+    )
     for order in open_orders.iterator():
-        if _claim_refresh(order, older_than=BACKGROUND_EVERY):
-            if not _refresh(order, client, Priority.BACKGROUND).problem:
-                refreshed += 1
+        claimed = _claim_refresh(order, older_than=BACKGROUND_EVERY)
+        if claimed and not _refresh(order, client, Priority.BACKGROUND).problem:
+            refreshed += 1
     return refreshed
 
 

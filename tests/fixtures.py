@@ -6,7 +6,6 @@ from decimal import Decimal
 import httpx
 import pytest
 
-
 UPDATED = datetime(2026, 11, 1, 12, 0, tzinfo=UTC)
 
 

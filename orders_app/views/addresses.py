@@ -8,7 +8,7 @@ from django.template.response import TemplateResponse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from orders_app.bulk_forms import AddressBookForm
+from orders_app.forms import AddressForm
 from orders_app.models import Address, BuyerSettings
 
 
@@ -20,7 +20,7 @@ def address_list(request: HttpRequest) -> TemplateResponse:
 
 @require_http_methods(["GET", "POST"])
 def address_create(request: HttpRequest) -> HttpResponse:
-    form = AddressBookForm(request.POST if request.method == "POST" else None)
+    form = AddressForm(request.POST if request.method == "POST" else None)
     if form.is_valid():
         address = form.save(commit=False)
         address.created_by = request.user
@@ -36,7 +36,7 @@ def address_create(request: HttpRequest) -> HttpResponse:
 def address_edit(request: HttpRequest, address_id: int) -> HttpResponse:
     address = get_object_or_404(Address, pk=address_id)
     is_default = _default_id(request.user) == address.pk
-    form = AddressBookForm(
+    form = AddressForm(
         request.POST if request.method == "POST" else None,
         instance=address,
         initial={"make_default": is_default},
@@ -77,7 +77,7 @@ def address_default(request: HttpRequest, address_id: int) -> HttpResponse:
     return redirect(_next(request) or "orders:address_list")
 
 
-def _form_page(request: HttpRequest, form: AddressBookForm, *, address) -> TemplateResponse:
+def _form_page(request: HttpRequest, form: AddressForm, *, address) -> TemplateResponse:
     context = {"form": form, "address": address, "next": _next(request)}
     return TemplateResponse(request, "orders_app/address_form.html", context)
 

@@ -58,7 +58,9 @@ def _cart_changed(request: HttpRequest, **extra) -> HttpResponse:
     without JavaScript, back to the cart page."""
     if not request.htmx:
         return redirect("orders:cart")
-    response = TemplateResponse(request, "orders_app/cart.html#cart-body", cart_context(request, **extra))
+    response = TemplateResponse(
+        request, "orders_app/cart.html#cart-body", cart_context(request, **extra)
+    )
     return trigger_client_event(response, "cartUpdated")
 
 
@@ -70,7 +72,9 @@ def cart_add_view(request: HttpRequest) -> HttpResponse:
     form = AddToCartForm(data)
     if not form.is_valid():
         product = Product.objects.filter(sku=request.POST.get("sku", "")).first()
-        return _add_result(request, product, form=form, error="Enter a whole number of cases or units.")
+        return _add_result(
+            request, product, form=form, error="Enter a whole number of cases or units."
+        )
     product = get_object_or_404(Product.objects.available(), sku=form.cleaned_data["sku"])
     qty = form.cleaned_data["qty"]
     units = qty * product.case_pack if form.cleaned_data["unit"] == "cases" else qty
@@ -78,7 +82,9 @@ def cart_add_view(request: HttpRequest) -> HttpResponse:
         line, check = cart_add(user=request.user, product=product, qty=units)
     except CartError as exc:
         check = exc.checks.get(product.sku)
-        return _add_result(request, product, form=form, error=check.error if check else exc.message, check=check)
+        return _add_result(
+            request, product, form=form, error=check.error if check else exc.message, check=check
+        )
     note = f"Added. You have {line.qty:,} units ({line.cases:,} cases) in your cart."
     if not request.htmx:
         messages.success(request, f"{product.name}: {note}")
@@ -94,13 +100,21 @@ def _add_result(request, product, *, form=None, error="", check=None, added="", 
         if error:
             messages.error(request, error)
         return redirect(_safe_next(request, request.POST.get("next", "")))
-    context = {"product": product, "error": error, "check": check, "added": added, "warning": warning,
-               "next": request.POST.get("next", "")}
+    context = {
+        "product": product,
+        "error": error,
+        "check": check,
+        "added": added,
+        "warning": warning,
+        "next": request.POST.get("next", ""),
+    }
     return TemplateResponse(request, "orders_app/includes/add_to_cart.html", context)
 
 
 def _safe_next(request: HttpRequest, target: str) -> str:
-    if target and url_has_allowed_host_and_scheme(target, {request.get_host()}, request.is_secure()):
+    if target and url_has_allowed_host_and_scheme(
+        target, {request.get_host()}, request.is_secure()
+    ):
         return target
     return "orders:cart"
 

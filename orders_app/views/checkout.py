@@ -8,7 +8,14 @@ from django.views.decorators.http import require_http_methods
 from dashboard.supplier import get_web_client
 from orders_app.forms import CheckoutForm
 from orders_app.models import Address, BuyerSettings
-from orders_app.services import CartError, Recheck, cart_for, cart_recheck, order_place, order_submit
+from orders_app.services import (
+    CartError,
+    Recheck,
+    cart_for,
+    cart_recheck,
+    order_place,
+    order_submit,
+)
 from orders_app.views.cart import cart_context
 
 RECHECK_TTL = 30  # seconds: reloading the checkout page does not cost an API call each time
@@ -27,7 +34,9 @@ def checkout(request: HttpRequest) -> HttpResponse:
     else:
         form = CheckoutForm(initial={"address": _default_address(request.user)})
     recheck = _recheck(cart)
-    context = cart_context(request, form=form, recheck=recheck, has_addresses=Address.objects.exists())
+    context = cart_context(
+        request, form=form, recheck=recheck, has_addresses=Address.objects.exists()
+    )
     return TemplateResponse(request, "orders_app/checkout.html", context)
 
 
@@ -64,5 +73,3 @@ def _default_address(user):
     if settings_row and settings_row.default_address:
         return settings_row.default_address
     return Address.objects.first()
-
-

@@ -3,6 +3,7 @@ from django.core.paginator import Paginator
 from django.db.models import Count, Q, Sum
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
+from django.template.defaultfilters import pluralize
 from django.template.response import TemplateResponse
 from django.views.decorators.http import require_GET, require_POST
 from django.views.decorators.vary import vary_on_headers
@@ -23,16 +24,25 @@ ATTENTION = [Order.State.NEEDS_CHANGES, Order.State.IN_DOUBT, Order.State.QUEUED
 def order_list(request: HttpRequest) -> TemplateResponse:
     form = OrderFilterForm(request.GET)
     if not form.is_valid():
-        return TemplateResponse(request, "orders_app/order_list.html", {"form": form, "page": None}, status=400)
+        return TemplateResponse(
+            request, "orders_app/order_list.html", {"form": form, "page": None}, status=400
+        )
     orders = _filter(Order.objects.for_user(request.user), form.cleaned_data)
-    orders = orders.annotate(line_count=Count("lines"), unit_count=Sum("lines__qty"))
+    orders = orders.annotate(line_count=Count("lines"), unit_count=Sum("lines__qty")).order_by(
+        "-created_at", "-pk"
+    )
     page = Paginator(orders, 25).get_page(form.cleaned_data["page"])
     params = request.GET.copy()
     params.pop("page", None)
     return TemplateResponse(
         request,
         "orders_app/order_list.html",
-        {"form": form, "page": page, "query_without_page": params.urlencode(), "filtered": bool(params)},
+        {
+            "form": form,
+            "page": page,
+            "query_without_page": params.urlencode(),
+            "filtered": bool(params),
+        },
     )
 
 
@@ -55,7 +65,9 @@ def _filter(orders, data: dict):
 
 
 def _own_order(request: HttpRequest, order_id: int) -> Order:
-    return get_object_or_404(Order.objects.for_user(request.user).select_related("placed_by"), pk=order_id)
+    return get_object_or_404(
+        Order.objects.for_user(request.user).select_related("placed_by"), pk=order_id
+    )
 
 
 @require_GET
@@ -65,14 +77,21 @@ def order_detail(request: HttpRequest, order_id: int) -> TemplateResponse:
     problems = order.problem_details or {}
     for index, line in enumerate(lines):
         prefix = f"items[{index}]"
-        line.problems = [msg for path, msgs in problems.items() if path.startswith(prefix) for msg in msgs]
+        line.problems = [
+            msg for path, msgs in problems.items() if path.startswith(prefix) for msg in msgs
+        ]
     general_problems = [
         (path, msgs) for path, msgs in problems.items() if not path.startswith("items[")
     ]
     return TemplateResponse(
         request,
         "orders_app/order_detail.html",
-        {"order": order, "lines": lines, "general_problems": general_problems, "events": order.events.all()},
+        {
+            "order": order,
+            "lines": lines,
+            "general_problems": general_problems,
+            "events": order.events.all(),
+        },
     )
 
 
@@ -80,7 +99,9 @@ def order_detail(request: HttpRequest, order_id: int) -> TemplateResponse:
 def order_reorder(request: HttpRequest, order_id: int) -> HttpResponse:
     """Put an old order's lines in the cart, checked against today's catalog."""
     order = _own_order(request, order_id)
-    products = {p.sku: p for p in Product.objects.available().filter(sku__in=order.lines.values("sku"))}
+    products = {
+        p.sku: p for p in Product.objects.available().filter(sku__in=order.lines.values("sku"))
+    }
     items, skipped = [], []
     for line in order.lines.all():
         product = products.get(line.sku)
@@ -98,7 +119,8 @@ def order_reorder(request: HttpRequest, order_id: int) -> HttpResponse:
         except CartError as exc:
             messages.error(request, f"{exc.message} (together with what is already in your cart).")
             return redirect("orders:order_detail", order_id=order.pk)
-        messages.success(request, f"Added {len(items)} line{'s' if len(items) != 1 else ''} from {order.reference} to your cart.")
+        lines = f"{len(items)} line{pluralize(len(items))}"
+        messages.success(request, f"Added {lines} from {order.reference} to your cart.")
     for reason in skipped:
         messages.warning(request, f"Not added: {reason}.")
     return redirect("orders:cart")
@@ -137,7 +159,9 @@ def order_resubmit_view(request: HttpRequest, order_id: int) -> HttpResponse:
 def order_cancel(request: HttpRequest, order_id: int) -> HttpResponse:
     order = _own_order(request, order_id)
     if order_cancel_service(order=order, user=request.user):
-        messages.success(request, f"Order {order.reference} is cancelled; nothing was sent to Cup Source.")
+        messages.success(
+            request, f"Order {order.reference} is cancelled; nothing was sent to Cup Source."
+        )
     else:
         messages.error(request, "Only an order Cup Source refused can be cancelled here.")
     return redirect("orders:order_detail", order_id=order.pk)

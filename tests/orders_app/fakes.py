@@ -31,14 +31,19 @@ class FakeSupplier:
         self.tracking = {}
         self.products = products or {}
         self.requests = []
+        self.down = False  # every request fails to connect
 
     def client(self, **options):
         options.setdefault("max_retries", 0)
         options.setdefault("sleep", lambda s: None)
-        return CupSourceClient("http://api.test/v1", "key", transport=httpx.MockTransport(self), **options)
+        return CupSourceClient(
+            "http://api.test/v1", "key", transport=httpx.MockTransport(self), **options
+        )
 
     def __call__(self, request: httpx.Request) -> httpx.Response:
         self.requests.append(request)
+        if self.down:
+            raise httpx.ConnectError("connection refused", request=request)
         path = request.url.path.removeprefix("/v1")
         if request.method == "POST" and path == "/orders":
             return self._post(request)
@@ -50,7 +55,9 @@ class FakeSupplier:
                 raise action
             ref = request.url.params.get("reference")
             found = [o for o in self.orders.values() if o["reference"] == ref]
-            return httpx.Response(200, json=envelope(found, {"page": 1, "per_page": 20, "total": len(found)}))
+            return httpx.Response(
+                200, json=envelope(found, {"page": 1, "per_page": 20, "total": len(found)})
+            )
         if request.method == "GET" and path.endswith("/tracking"):
             order_id = path.split("/")[2]
             if order_id in self.tracking:
@@ -62,7 +69,9 @@ class FakeSupplier:
         if request.method == "GET" and path == "/products":
             skus = request.url.params.get("sku", "").split(",")
             found = [self.products[s] for s in skus if s in self.products]
-            return httpx.Response(200, json=envelope(found, {"page": 1, "per_page": 100, "total": len(found)}))
+            return httpx.Response(
+                200, json=envelope(found, {"page": 1, "per_page": 100, "total": len(found)})
+            )
         return error(404, "not_found")
 
     def _post(self, request):
@@ -92,7 +101,12 @@ class FakeSupplier:
             return self.orders[self.by_key[key]]
         order_id = f"ord_{len(self.orders) + 1:04d}"
         items = [
-            {"sku": i["sku"], "qty": i["qty"], "unit_price": "0.0500", "line_total": str(Decimal("0.05") * i["qty"])}
+            {
+                "sku": i["sku"],
+                "qty": i["qty"],
+                "unit_price": "0.0500",
+                "line_total": str(Decimal("0.05") * i["qty"]),
+            }
             for i in body["items"]
         ]
         subtotal = sum(Decimal(i["line_total"]) for i in items)

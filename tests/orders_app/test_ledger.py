@@ -42,8 +42,13 @@ def test_placing_writes_the_order_before_sending_anything(placed, supplier, cart
     assert placed.state == Order.State.SUBMITTING
     assert placed.payload == {
         "items": [{"sku": "CS-8OZ-ECO", "qty": 5000}],
-        "shipping_address": {"line1": "123 Commerce Way", "city": "Portland", "state": "OR",
-                             "zip": "97201", "name": "Bea's Café"},
+        "shipping_address": {
+            "line1": "123 Commerce Way",
+            "city": "Portland",
+            "state": "OR",
+            "zip": "97201",
+            "name": "Bea's Café",
+        },
         "currency": "USD",
         "reference": "PO-77",
     }
@@ -118,7 +123,9 @@ def test_supplier_unreachable_is_queued(placed, supplier):
     assert "can't be reached" in order.problem
 
 
-@pytest.mark.parametrize("action", ["timeout_after", "timeout_before", "reset_after", "500_after", "500"])
+@pytest.mark.parametrize(
+    "action", ["timeout_after", "timeout_before", "reset_after", "500_after", "500"]
+)
 def test_an_ambiguous_failure_is_in_doubt(placed, supplier, action):
     supplier.script = [action]
     order = submit(placed, supplier)
@@ -139,7 +146,9 @@ def test_reconciling_finds_an_order_that_did_arrive_and_never_resends(placed, su
 
 
 @pytest.mark.parametrize("action", ["timeout_before", "500"])
-def test_reconciling_resends_with_the_same_key_only_when_the_order_is_missing(placed, supplier, action):
+def test_reconciling_resends_with_the_same_key_only_when_the_order_is_missing(
+    placed, supplier, action
+):
     supplier.script = [action]
     submit(placed, supplier)
     sweep(supplier, now=later())
@@ -152,7 +161,9 @@ def test_reconciling_resends_with_the_same_key_only_when_the_order_is_missing(pl
 
 
 def test_reconciling_ignores_a_same_reference_order_with_other_lines(placed, supplier):
-    supplier._create("someone-else", {**placed.payload, "items": [{"sku": "CS-8OZ-ECO", "qty": 9000}]})
+    supplier._create(
+        "someone-else", {**placed.payload, "items": [{"sku": "CS-8OZ-ECO", "qty": 9000}]}
+    )
     supplier.script = ["timeout_before"]
     submit(placed, supplier)
     sweep(supplier, now=later())

@@ -52,7 +52,14 @@ def test_the_smallest_order_rounds_the_minimum_up_to_cases(make_product):
 
 @pytest.mark.parametrize(
     ("text", "units"),
-    [("5000", 5000), ("5,000", 5000), ("5 cases", 5000), ("5cs", 5000), ("1 case", 1000), ("3c", 3000)],
+    [
+        ("5000", 5000),
+        ("5,000", 5000),
+        ("5 cases", 5000),
+        ("5cs", 5000),
+        ("1 case", 1000),
+        ("3c", 3000),
+    ],
 )
 def test_it_reads_units_or_cases(cup, text, units):
     assert parse_quantity(text, cup) == units

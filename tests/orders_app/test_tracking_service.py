@@ -11,10 +11,20 @@ from orders_app.tracking import tracking_for, tracking_refresh_open
 
 def tracking_json(order_id, status="in_transit"):
     return {
-        "order_id": order_id, "status": status, "carrier": "UPS", "tracking_number": "1Z999",
-        "estimated_delivery": "2026-12-01", "signature_required": True,
-        "events": [{"at": "2026-11-27T10:00:00Z", "status": status, "location": "Portland, OR",
-                    "description": "On its way"}],
+        "order_id": order_id,
+        "status": status,
+        "carrier": "UPS",
+        "tracking_number": "1Z999",
+        "estimated_delivery": "2026-12-01",
+        "signature_required": True,
+        "events": [
+            {
+                "at": "2026-11-27T10:00:00Z",
+                "status": status,
+                "location": "Portland, OR",
+                "description": "On its way",
+            }
+        ],
     }
 
 
@@ -51,7 +61,9 @@ def test_many_viewers_within_a_minute_make_one_call(accepted, supplier):
 
 def test_it_refreshes_after_a_minute(accepted, supplier):
     view(accepted, supplier)
-    Order.objects.filter(pk=accepted.pk).update(tracking_checked_at=timezone.now() - timedelta(seconds=61))
+    Order.objects.filter(pk=accepted.pk).update(
+        tracking_checked_at=timezone.now() - timedelta(seconds=61)
+    )
     supplier.tracking["ord_0001"] = tracking_json("ord_0001", "out_for_delivery")
     assert view(accepted, supplier).data["status"] == "out_for_delivery"
     assert len(tracking_calls(supplier)) == 2
@@ -59,7 +71,9 @@ def test_it_refreshes_after_a_minute(accepted, supplier):
 
 def test_when_the_api_is_down_the_last_copy_is_shown_with_a_problem(accepted, supplier):
     view(accepted, supplier)
-    Order.objects.filter(pk=accepted.pk).update(tracking_checked_at=timezone.now() - timedelta(minutes=5))
+    Order.objects.filter(pk=accepted.pk).update(
+        tracking_checked_at=timezone.now() - timedelta(minutes=5)
+    )
     supplier.tracking["ord_0001"] = httpx.ConnectError("down")
     result = view(accepted, supplier)
     assert result.data["status"] == "in_transit"
@@ -70,7 +84,9 @@ def test_when_the_api_is_down_the_last_copy_is_shown_with_a_problem(accepted, su
 def test_a_delivered_order_is_not_fetched_again(accepted, supplier):
     supplier.tracking["ord_0001"] = tracking_json("ord_0001", "delivered")
     view(accepted, supplier)
-    Order.objects.filter(pk=accepted.pk).update(tracking_checked_at=timezone.now() - timedelta(hours=1))
+    Order.objects.filter(pk=accepted.pk).update(
+        tracking_checked_at=timezone.now() - timedelta(hours=1)
+    )
     assert view(Order.objects.get(pk=accepted.pk), supplier).delivered
     assert len(tracking_calls(supplier)) == 1
 

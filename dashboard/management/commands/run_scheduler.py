@@ -10,7 +10,7 @@ class Command(BaseCommand):
     help = "Enqueue periodic jobs (catalog sync, …) on their schedule. Run one next to the workers."
 
     def add_arguments(self, parser):
-        parser.add_argument("--interval", type=float, default=30.0, help="Seconds between checks.")
+        parser.add_argument("--interval", type=float, default=5.0, help="Seconds between checks.")
         parser.add_argument("--once", action="store_true", help="Check once and exit.")
 
     def handle(self, *args, interval, once, **options):

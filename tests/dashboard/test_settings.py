@@ -1,0 +1,54 @@
+"""Production settings refuse to start without their secrets (checked in a fresh process)."""
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def start(**env):
+    base = {
+        k: v
+        for k, v in os.environ.items()
+        if k not in {"SECRET_KEY", "ALLOWED_HOSTS", "CUPSOURCE_API_KEY", "DJANGO_DEBUG"}
+    }
+    base.update({"DJANGO_READ_DOT_ENV": "false", "DJANGO_SETTINGS_MODULE": "dashboard.settings"})
+    base.update(env)
+    return subprocess.run(
+        [sys.executable, "-c", "import django; django.setup(); print('started')"],
+        cwd=ROOT,
+        env=base,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+
+
+def test_debug_off_without_secrets_refuses_to_start_and_says_what_is_missing():
+    result = start(DJANGO_DEBUG="false")
+    assert result.returncode != 0
+    assert "SECRET_KEY, ALLOWED_HOSTS, CUPSOURCE_API_KEY must be set" in result.stderr
+
+
+def test_debug_off_with_only_the_api_key_missing_names_it():
+    result = start(DJANGO_DEBUG="false", SECRET_KEY="s" * 50, ALLOWED_HOSTS="example.com")
+    assert result.returncode != 0
+    assert "CUPSOURCE_API_KEY must be set" in result.stderr
+
+
+def test_debug_off_with_everything_set_starts():
+    result = start(
+        DJANGO_DEBUG="false",
+        SECRET_KEY="s" * 50,
+        ALLOWED_HOSTS="example.com",
+        CUPSOURCE_API_KEY="cs_live_xyz",
+    )
+    assert result.returncode == 0, result.stderr
+    assert "started" in result.stdout
+
+
+def test_development_needs_no_configuration():
+    result = start(DJANGO_DEBUG="true")
+    assert result.returncode == 0, result.stderr
