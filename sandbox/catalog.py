@@ -307,7 +307,7 @@ def _description(family: Family, name: str, case_pack: int) -> str:
     if family.category == "lids":
         fit = f"Fits {family.rim_mm} mm rims ({USES[family.use]})."
     else:
-        fit = f"{family.rim_mm} mm rim: see compatible_lids for the lids that fit."
+        fit = f"{family.rim_mm} mm rim, so any {family.rim_mm} mm lid fits."
     return f"{name}. {fit} {MATERIAL_BLURB[family.material]} Sold in cases of {case_pack:,}."
 
 

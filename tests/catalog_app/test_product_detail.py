@@ -22,7 +22,7 @@ def test_it_shows_everything_a_buyer_needs(buyer_client, cup_and_lid):
         "CS-8OZ-ECO",
         "Double-wall paper cup.",
         "4 days",
-        "1000 units per case",
+        "1,000 units per case",
         "$0.0480",
         "$48.00",
         "In stock",
