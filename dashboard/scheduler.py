@@ -22,6 +22,7 @@ class Job:
     task: str  # dotted path of a django.tasks Task
     interval: Callable[[], int]  # seconds, read at each tick so settings overrides apply
     kwargs: dict = field(default_factory=dict)
+    needed: Callable[[], bool] = lambda: True  # cheap check: is there anything to do?
 
 
 JOBS = [
@@ -35,13 +36,26 @@ JOBS = [
         name="orders-due",
         task="orders_app.tasks.process_due_orders",
         interval=lambda: settings.ORDERS_RETRY_INTERVAL,
+        needed=lambda: _orders_pending(),
     ),
     Job(
         name="tracking-refresh",
         task="orders_app.tasks.refresh_open_tracking",
         interval=lambda: settings.TRACKING_REFRESH_INTERVAL,
     ),
+    Job(
+        name="prune-task-results",
+        task="dashboard.tasks.prune_task_results",
+        interval=lambda: 24 * 3600,
+        needed=lambda: "django_tasks_db" in settings.TASKS["default"]["BACKEND"],
+    ),
 ]
+
+
+def _orders_pending() -> bool:
+    from orders_app.models import Order
+
+    return Order.objects.filter(state__in=Order.PENDING_STATES).exists()
 
 
 def tick(jobs: list[Job] = JOBS) -> list[str]:
@@ -49,6 +63,8 @@ def tick(jobs: list[Job] = JOBS) -> list[str]:
     cache = caches["shared"]
     enqueued = []
     for job in jobs:
+        if not job.needed():
+            continue
         if cache.add(f"scheduler:{job.name}", "claimed", timeout=job.interval()):
             import_string(job.task).enqueue(**job.kwargs)
             logger.info("Scheduled %s", job.name)
