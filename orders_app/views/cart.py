@@ -69,46 +69,38 @@ def cart_add_view(request: HttpRequest) -> HttpResponse:
     data = request.POST.copy()
     if data.get("exact_units"):  # one of the suggested amounts was clicked
         data["qty"], data["unit"] = data["exact_units"], "units"
+    product = get_object_or_404(Product, sku=data.get("sku", ""))
     form = AddToCartForm(data)
     if not form.is_valid():
-        product = Product.objects.filter(sku=request.POST.get("sku", "")).first()
-        return _add_result(
-            request, product, form=form, error="Enter a whole number of cases or units."
-        )
-    product = get_object_or_404(Product.objects.available(), sku=form.cleaned_data["sku"])
+        return _add_answer(request, product, error="Enter a whole number of cases or units.")
     qty = form.cleaned_data["qty"]
     units = qty * product.case_pack if form.cleaned_data["unit"] == "cases" else qty
     try:
         line, check = cart_add(user=request.user, product=product, qty=units)
     except CartError as exc:
         check = exc.checks.get(product.sku)
-        return _add_result(
-            request, product, form=form, error=check.error if check else exc.message, check=check
+        return _add_answer(
+            request, product, error=check.error if check else exc.message, check=check
         )
-    note = f"Added. You have {line.qty:,} units ({line.cases:,} cases) in your cart."
+    added = f"Added. You have {line.qty:,} units ({line.cases:,} cases) in your cart."
+    return _add_answer(request, product, added=added, warning=check.warning)
+
+
+def _add_answer(request, product, *, error="", check=None, added="", warning="") -> HttpResponse:
+    """htmx gets the add-to-cart form back with the outcome (and, on success, the event that
+    updates the cart badge); without JavaScript, a message and back to where the buyer was."""
     if not request.htmx:
-        messages.success(request, f"{product.name}: {note}")
-        if check.warning:
-            messages.warning(request, check.warning)
-        return redirect(_safe_next(request, form.cleaned_data["next"]))
-    response = _add_result(request, product, added=note, warning=check.warning)
-    return trigger_client_event(response, "cartUpdated")
-
-
-def _add_result(request, product, *, form=None, error="", check=None, added="", warning=""):
-    if not request.htmx or product is None:
         if error:
             messages.error(request, error)
+        if added:
+            messages.success(request, f"{product.name}: {added}")
+        if warning:
+            messages.warning(request, warning)
         return redirect(_safe_next(request, request.POST.get("next", "")))
-    context = {
-        "product": product,
-        "error": error,
-        "check": check,
-        "added": added,
-        "warning": warning,
-        "next": request.POST.get("next", ""),
-    }
-    return TemplateResponse(request, "orders_app/includes/add_to_cart.html", context)
+    context = {"product": product, "error": error, "check": check, "added": added,
+               "warning": warning, "next": request.POST.get("next", "")}  # fmt: skip
+    response = TemplateResponse(request, "orders_app/includes/add_to_cart.html", context)
+    return trigger_client_event(response, "cartUpdated") if added else response
 
 
 def _safe_next(request: HttpRequest, target: str) -> str:

@@ -59,10 +59,16 @@ def test_a_non_number_is_refused_clearly(buyer_client, cup):
     assert "whole number" in response.content.decode()
 
 
-def test_an_unknown_or_discontinued_product_is_404(buyer_client, make_product):
-    make_product("CS-OLD", discontinued=True)
-    assert add(buyer_client, sku="CS-OLD").status_code == 404
+def test_an_unknown_product_is_404(buyer_client, db):
     assert add(buyer_client, sku="NOPE").status_code == 404
+
+
+def test_a_discontinued_product_says_so_on_a_stale_page(buyer_client, make_product):
+    make_product("CS-OLD", discontinued=True)
+    response = add(buyer_client, sku="CS-OLD", htmx=True)
+    assert response.status_code == 200
+    assert "no longer offered" in response.content.decode()
+    assert not CartLine.objects.exists()
 
 
 def test_an_unsafe_next_is_ignored(buyer_client, cup):
