@@ -1,0 +1,463 @@
+"""Throughput of the filtered catalog page against a hello-world view, under gunicorn and wrk.
+
+    python bench/catalog.py                                  # 50,000 SKUs, SQLite in a temp dir
+    python bench/catalog.py --products 2000 --duration 3     # a quick smoke test
+    python bench/catalog.py --database-url postgres://u:p@127.0.0.1/cupboard_bench  # EMPTY db
+
+Everything happens in a throwaway directory: its own database (migrated, then filled by a real
+`sync_catalog` from a sandbox seeded with N generated SKUs, at a rate limit high enough not to
+wait, so the mirror holds the sandbox's products, lid fits and a succeeded sync run), a buyer
+with a session, and gunicorn (`-w 2`, debug off) serving the project's URLs plus `/bench/hello/`
+(bench/bench_urls.py: a plain `HttpResponse("hello")` through the same middleware). wrk drives
+both URLs over loopback with the buyer's cookies, after a warm-up, alternating round by round, so
+drift on a shared machine hits both. The goal: catalog req/s >= 0.5 x hello req/s. Below that
+(or with --profile) it profiles one catalog request in-process: queries, their time, cProfile.
+"""
+
+from __future__ import annotations
+
+import argparse
+import inspect
+import io
+import os
+import re
+import shutil
+import signal
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.error
+import urllib.request
+import warnings
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from bench.common import (  # (after the path tweak above)
+    MANAGE,
+    PYTHON,
+    VENV_BIN,
+    Processes,
+    bench_env,
+    busy_note,
+    child_pids,
+    free_port,
+    machine_summary,
+    manage,
+    mib,
+    proc_status_kb,
+    tail,
+    wait_for_http,
+)
+
+HELLO = "/bench/hello/"
+CATALOG = "/catalog/?category=cups&material=paper&capacity=12&sort=price"
+API_KEY = "bench-catalog-key-0123456789"
+GOAL = 0.5
+UNITS_MS = {"us": 0.001, "ms": 1.0, "s": 1000.0, "m": 60_000.0}
+
+
+class NoRedirect(urllib.request.HTTPRedirectHandler):
+    def redirect_request(self, *args, **kwargs):  # a redirect (to the login page) is a failure
+        return None
+
+
+def step(label: str, fn, *args, **kwargs):
+    print(f"  {label} ...", end="", flush=True)
+    started = time.perf_counter()
+    result = fn(*args, **kwargs)
+    print(f" {time.perf_counter() - started:.1f} s", flush=True)
+    return result
+
+
+def load_mirror(env: dict[str, str], products: int, tmp: Path, procs: Processes) -> None:
+    """Migrate, seed the sandbox with N SKUs and mirror them with a real sync."""
+    step("migrate", manage, env, "migrate", "--no-input", "-v", "0")
+    step("createcachetable", manage, env, "createcachetable")
+    step(
+        f"sandbox_seed --products {products}",
+        manage,
+        env,
+        "sandbox_seed",
+        "--products",
+        str(products),
+    )
+    step("sandbox_create_key", manage, env, "sandbox_create_key", "--key", API_KEY)
+    port = int(env["SANDBOX_PORT"])
+    log = tmp / "sandbox.log"
+    sandbox = procs.start([PYTHON, MANAGE, "sandbox_serve", "--port", str(port)], env=env, log=log)
+    wait_for_http(f"http://127.0.0.1:{port}/v1/openapi.json", proc=sandbox, log=log)
+    step(
+        "sync_catalog (real sync from the sandbox)",
+        manage,
+        env,
+        "sync_catalog",
+        "-v",
+        "0",
+        timeout=1800,
+    )
+    procs.stop(sandbox)
+
+
+def django_setup(env: dict[str, str]) -> None:
+    os.environ.update(env)
+    warnings.filterwarnings("ignore", "No directory at")  # no collectstatic: not needed here
+    import django
+
+    django.setup()
+
+
+def buyer_session() -> tuple[str, dict]:
+    """A buyer login (session id) and a summary of what the mirror holds."""
+    from django.contrib.auth import get_user_model
+    from django.db import connections
+    from django.test import Client
+
+    from catalog_app.models import LidFit, Product, SyncRun
+
+    user, _ = get_user_model().objects.get_or_create(username="bench-buyer")
+    client = Client(HTTP_HOST="127.0.0.1")
+    client.force_login(user)
+    mirror = {
+        "products": Product.objects.count(),
+        "lid_fits": LidFit.objects.count(),
+        "sync_runs": list(SyncRun.objects.values_list("status", "pages")),
+    }
+    session_id = client.cookies["sessionid"].value
+    connections.close_all()  # hold no database connection while gunicorn is measured
+    return session_id, mirror
+
+
+def fetch(url: str, cookie: str) -> tuple[int, bytes, list[str]]:
+    opener = urllib.request.build_opener(NoRedirect)
+    request = urllib.request.Request(url, headers={"Cookie": cookie})  # noqa: S310 (loopback)
+    try:
+        with opener.open(request, timeout=60) as response:
+            return response.status, response.read(), response.headers.get_all("Set-Cookie") or []
+    except urllib.error.HTTPError as exc:
+        return exc.code, exc.read(), []
+
+
+def check_pages(base: str, session_id: str) -> tuple[str, int]:
+    """Both URLs answer 200 to the buyer (no redirect to the login page); return the cookie
+    header wrk should send (session and CSRF cookie, as a browser would) and the result count."""
+    cookie = f"sessionid={session_id}"
+    status, body, set_cookies = fetch(base + CATALOG, cookie)
+    if status != 200:
+        raise RuntimeError(f"{CATALOG} answered {status}, not 200:\n{body[:500]!r}")
+    match = re.search(rb'class="result-count">([\d,]+) product', body)
+    if not match:
+        raise RuntimeError(f"{CATALOG} shows no result count:\n{body[:800]!r}")
+    for header in set_cookies:
+        if header.startswith("csrftoken="):
+            cookie += "; " + header.split(";", 1)[0]
+    status, body, _ = fetch(base + HELLO, cookie)
+    if status != 200 or body != b"hello":
+        raise RuntimeError(f"{HELLO} answered {status}: {body[:200]!r}")
+    return cookie, int(match.group(1).replace(b",", b""))
+
+
+def to_ms(text: str) -> float:
+    match = re.fullmatch(r"([\d.]+)(us|ms|s|m)", text)
+    if not match:
+        raise ValueError(f"unexpected wrk duration {text!r}")
+    return float(match.group(1)) * UNITS_MS[match.group(2)]
+
+
+def run_wrk(url: str, cookie: str, *, threads: int, connections: int, duration: float) -> dict:
+    args = [
+        "wrk",
+        f"-t{threads}",
+        f"-c{connections}",
+        f"-d{duration:g}s",
+        "--latency",
+        "-H",
+        f"Cookie: {cookie}",
+        url,
+    ]
+    result = subprocess.run(
+        args, capture_output=True, text=True, timeout=duration + 60, check=False
+    )
+    out = result.stdout
+    rps = re.search(r"Requests/sec:\s+([\d.]+)", out)
+    total = re.search(r"(\d+) requests in", out)
+    if result.returncode != 0 or not rps or not total:
+        raise RuntimeError(f"wrk failed ({result.returncode}):\n{out}\n{result.stderr}")
+    latency = {p: to_ms(v) for p, v in re.findall(r"^\s+(50|75|90|99)%\s+(\S+)$", out, re.M)}
+    non_2xx = re.search(r"Non-2xx or 3xx responses:\s+(\d+)", out)
+    errors = re.search(r"Socket errors: (.+)", out)
+    return {
+        "rps": float(rps.group(1)),
+        "requests": int(total.group(1)),
+        "p50": latency.get("50"),
+        "p90": latency.get("90"),
+        "p99": latency.get("99"),
+        "non_2xx": int(non_2xx.group(1)) if non_2xx else 0,
+        "errors": errors.group(1).strip() if errors else "",
+    }
+
+
+class QueryLog:
+    """Every SQL statement run on a connection, timed (`connection.execute_wrapper`)."""
+
+    def __init__(self) -> None:
+        self.queries: list[tuple[float, str, object]] = []
+
+    def __call__(self, execute, sql, params, many, context):
+        started = time.perf_counter()
+        try:
+            return execute(sql, params, many, context)
+        finally:
+            self.queries.append(((time.perf_counter() - started) * 1000, sql, params))
+
+
+def profile_parts() -> list[tuple[str, object]]:
+    """(label, function): where a catalog request spends its time, cumulatively."""
+    from django.contrib.humanize.templatetags.humanize import intcomma
+    from django.db.backends.utils import CursorWrapper
+    from django.template.defaulttags import CsrfTokenNode
+    from django.template.loader_tags import IncludeNode
+    from django.template.response import SimpleTemplateResponse
+    from django.urls import reverse
+
+    from catalog_app import views
+    from orders_app.context_processors import cart_summary
+
+    return [
+        ("the view up to rendering (filters, count, facets)", views.product_list),
+        ("  of which the facet counts", views._facets),
+        (
+            "rendering the template (incl. the product query)",
+            SimpleTemplateResponse.rendered_content.fget,
+        ),
+        ("  of which {% include %} (stock badge, add-to-cart form per row)", IncludeNode.render),
+        ("  of which {% url %} / reverse()", reverse),
+        ("  of which |intcomma", intcomma),
+        ("  of which {% csrf_token %}", CsrfTokenNode.render),
+        ("the cart-badge context processor", cart_summary),
+        ("SQL execution (all queries)", CursorWrapper._execute),
+    ]
+
+
+def profile_catalog(samples: int = 20) -> None:
+    """One catalog request under the microscope (in-process, same settings and database)."""
+    import cProfile
+    import pstats
+
+    from django.contrib.auth import get_user_model
+    from django.db import connection
+    from django.test import Client
+
+    from catalog_app import views
+
+    client = Client(HTTP_HOST="127.0.0.1")
+    client.force_login(get_user_model().objects.get(username="bench-buyer"))
+    for path in (HELLO, CATALOG):
+        assert client.get(path).status_code == 200  # warm: templates, URL resolver, connection
+
+    def timed(path: str, **headers: str) -> float:
+        times = []
+        for _ in range(samples):
+            started = time.perf_counter()
+            client.get(path, headers=headers)
+            times.append((time.perf_counter() - started) * 1000)
+        return statistics.median(times)
+
+    hello_ms, catalog_ms = timed(HELLO), timed(CATALOG)
+    partial_ms = timed(CATALOG, **{"HX-Request": "true"})
+    full_page = views.PER_PAGE
+    views.PER_PAGE = 1  # in this process only: what the page costs without its rows
+    try:
+        one_row_ms = timed(CATALOG)
+    finally:
+        views.PER_PAGE = full_page
+    print(f"\nProfile of the catalog request (in-process test client, {CATALOG}):")
+    print(
+        f"  median of {samples}: hello {hello_ms:.2f} ms; catalog {catalog_ms:.2f} ms, its htmx "
+        f"partial (#results) {partial_ms:.2f} ms, the page with 1 row instead of {full_page} "
+        f"{one_row_ms:.2f} ms -> {(catalog_ms - one_row_ms) / (full_page - 1):.2f} ms per row"
+    )
+    log = QueryLog()
+    with connection.execute_wrapper(log):
+        client.get(CATALOG)
+    queries = sorted(log.queries, key=lambda q: q[0], reverse=True)
+    sql_ms = sum(q[0] for q in queries)
+    print(f"\nProfile of the catalog request (in-process test client, {CATALOG}):")
+    print(
+        f"  median of {samples}: hello {hello_ms:.2f} ms, catalog {catalog_ms:.2f} ms per request"
+    )
+    print(
+        f"  one request: {len(queries)} SQL queries, {sql_ms:.1f} ms in the database; "
+        "slowest first:"
+    )
+    for ms, sql, _ in queries:
+        sql = " ".join(sql.split())
+        print(f"    {ms:7.2f} ms  {sql[:140]}{'…' if len(sql) > 140 else ''}")
+    explain = "EXPLAIN QUERY PLAN " if connection.vendor == "sqlite" else "EXPLAIN "
+    print("  plans of the three slowest:")
+    with connection.cursor() as cursor:
+        for _, sql, params in queries[:3]:
+            cursor.execute(explain + sql, params)
+            plan = "; ".join(str(row[-1]) for row in cursor.fetchall())
+            print(f"    {' '.join(sql.split())[:90]}…\n      -> {plan}")
+
+    profiler = cProfile.Profile()
+    profiler.enable()
+    for _ in range(samples):
+        client.get(CATALOG)
+    profiler.disable()
+    stats = pstats.Stats(profiler)
+    print(
+        f"  where the time goes (cProfile, {samples} requests; ms per request, cumulative,"
+        " inflated by profiling):"
+    )
+    for label, function in profile_parts():
+        code = inspect.unwrap(function).__code__
+        key = (code.co_filename, code.co_firstlineno, code.co_name)
+        cumulative = stats.stats[key][3] if key in stats.stats else 0.0
+        print(f"    {cumulative * 1000 / samples:8.2f}  {label}")
+    total = sum(tt for (_, _, _), (_, _, tt, _, _) in stats.stats.items())
+    print(f"    {total * 1000 / samples:8.2f}  everything (profiled)")
+    out = io.StringIO()
+    pstats.Stats(profiler, stream=out).sort_stats("tottime").print_stats(12)
+    body = out.getvalue()
+    print("  top 12 functions by own time:")
+    print("\n".join("    " + line for line in body[body.find("ncalls") :].splitlines() if line))
+
+
+def report(
+    results: dict[str, list[dict]],
+    workers_rss: list[tuple[int, int | None, int | None]],
+    products: int,
+    matches: int,
+) -> float:
+    print(f"\nResults ({products:,} SKUs in the mirror; the filter matches {matches:,}):")
+    print(
+        f"  {'':8} {'req/s':>9} {'p50 ms':>8} {'p90 ms':>8} {'p99 ms':>8} {'requests':>9} "
+        f"{'non-2xx':>8}  socket errors"
+    )
+    means = {}
+    for name, runs in results.items():
+        for i, r in enumerate(runs, 1):
+            print(
+                f"  {name + f' #{i}':8} {r['rps']:9.1f} {r['p50']:8.2f} {r['p90']:8.2f} "
+                f"{r['p99']:8.2f} {r['requests']:9d} {r['non_2xx']:8d}  {r['errors'] or '-'}"
+            )
+        means[name] = statistics.fmean(r["rps"] for r in runs)
+    ratio = means["catalog"] / means["hello"]
+    verdict = "met" if ratio >= GOAL else "NOT met"
+    print(f"  mean req/s: hello {means['hello']:.1f}, catalog {means['catalog']:.1f}")
+    print(f"  ratio catalog/hello = {ratio:.2f} (goal >= {GOAL}: {verdict})")
+    print(
+        "  gunicorn workers after the run: "
+        + ", ".join(f"pid {pid} RSS {mib(rss)} (peak {mib(hwm)})" for pid, rss, hwm in workers_rss)
+    )
+    return ratio
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--products", type=int, default=50_000, help="SKUs in the mirror")
+    parser.add_argument("--database-url", help="use this (EMPTY, throwaway) database, not SQLite")
+    parser.add_argument("--workers", type=int, default=2, help="gunicorn workers (default 2)")
+    parser.add_argument("--threads", type=int, default=2, help="wrk threads (default 2)")
+    parser.add_argument("--connections", type=int, default=16, help="wrk connections")
+    parser.add_argument("--duration", type=float, default=15, help="seconds per wrk run")
+    parser.add_argument("--warmup", type=float, default=3, help="seconds of warm-up per URL")
+    parser.add_argument("--rounds", type=int, default=2, help="hello+catalog rounds (default 2)")
+    parser.add_argument("--profile", action="store_true", help="profile even if the goal is met")
+    parser.add_argument("--keep", action="store_true", help="keep the temporary directory")
+    args = parser.parse_args(argv)
+
+    if shutil.which("wrk") is None:
+        print(
+            "wrk is not installed: `apt-get install -y wrk` (Debian/Ubuntu), then run again.",
+            file=sys.stderr,
+        )
+        return 2
+    gunicorn = VENV_BIN / "gunicorn"
+    if not gunicorn.exists():
+        print(f"{gunicorn} is missing: run this with the project venv.", file=sys.stderr)
+        return 2
+    signal.signal(signal.SIGTERM, signal.default_int_handler)  # clean up on kill, as on Ctrl-C
+
+    tmp = Path(tempfile.mkdtemp(prefix="cupboard-bench-catalog-"))
+    database_url = args.database_url or f"sqlite:///{tmp / 'bench.sqlite3'}"
+    env = bench_env(
+        database_url,
+        DJANGO_SETTINGS_MODULE="bench.bench_settings",
+        CUPSOURCE_API_KEY=API_KEY,
+        SANDBOX_PORT=str(free_port()),
+        SANDBOX_RATE_LIMIT="1000000",  # loading the mirror is not what is measured here
+        CUPSOURCE_RATE_LIMIT="1000000",
+    )
+    env["CUPSOURCE_API_URL"] = f"http://127.0.0.1:{env['SANDBOX_PORT']}/v1"
+    print(f"Catalog page vs hello world — {machine_summary()}")
+    print(f"  database: {'given URL' if args.database_url else database_url}; work dir {tmp}")
+    if note := busy_note():
+        print(f"  {note}")
+    procs = Processes()
+    try:
+        load_mirror(env, args.products, tmp, procs)
+        django_setup(env)
+        session_id, mirror = buyer_session()
+        print(
+            f"  mirror: {mirror['products']:,} products, {mirror['lid_fits']:,} lid fits, "
+            f"sync runs (status, pages): {mirror['sync_runs']}"
+        )
+
+        port = free_port()
+        base = f"http://127.0.0.1:{port}"
+        log = tmp / "gunicorn.log"
+        server = procs.start(
+            [str(gunicorn), "dashboard.wsgi", "-w", str(args.workers), "-b", f"127.0.0.1:{port}"],
+            env=env,
+            log=log,
+        )
+        wait_for_http(base + HELLO, proc=server, log=log)
+        cookie, matches = check_pages(base, session_id)
+        wrk_opts = {"threads": args.threads, "connections": args.connections}
+        print(
+            f"  wrk -t{args.threads} -c{args.connections} -d{args.duration:g}s --latency, "
+            f"gunicorn -w {args.workers}; warm-up {args.warmup:g} s per URL"
+        )
+        for path in (HELLO, CATALOG):
+            run_wrk(base + path, cookie, duration=args.warmup, **wrk_opts)
+        results: dict[str, list[dict]] = {"hello": [], "catalog": []}
+        for _ in range(args.rounds):
+            for name, path in (("hello", HELLO), ("catalog", CATALOG)):
+                results[name].append(
+                    run_wrk(base + path, cookie, duration=args.duration, **wrk_opts)
+                )
+        workers = [
+            (pid, proc_status_kb(pid, "VmRSS"), proc_status_kb(pid, "VmHWM"))
+            for pid in child_pids(server.pid)
+        ]
+        procs.stop(server)
+        ratio = report(results, workers, mirror["products"], matches)
+        if note := busy_note():
+            print(f"  {note}")
+        if ratio < GOAL or args.profile:
+            profile_catalog()
+    except KeyboardInterrupt:
+        print("\nInterrupted; stopping servers.", file=sys.stderr)
+        return 130
+    except Exception as exc:
+        print(f"\nFailed: {exc}", file=sys.stderr)
+        for name in ("gunicorn.log", "sandbox.log"):
+            if (tmp / name).exists():
+                print(f"--- {name} (tail) ---\n{tail(tmp / name)}", file=sys.stderr)
+        return 1
+    finally:
+        procs.stop_all()
+        if args.keep:
+            print(f"  kept {tmp}")
+        else:
+            shutil.rmtree(tmp, ignore_errors=True)
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
