@@ -72,6 +72,7 @@ INSTALLED_APPS = [
     "dashboard",
     "catalog_app",
     "orders_app",
+    "favourites",
 ]
 if SANDBOX_ENABLED:
     INSTALLED_APPS.append("sandbox")

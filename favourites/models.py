@@ -1,0 +1,90 @@
+"""What buyers keep track of: starred products, the team's saved lists, and the delivery dates a
+buyer has already seen (so the overview can say when one moved).
+
+Stars are personal (each buyer's own). Saved lists are shared by the whole organisation — every
+user of this install — like the address book: anyone signed in may add to, change, rename or
+delete any list; `updated_by` says who touched it last.
+"""
+
+from django.conf import settings
+from django.db import models
+
+from catalog_app.models import Product
+
+
+class Favourite(models.Model):
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="favourites"
+    )
+    product = models.ForeignKey(Product, on_delete=models.CASCADE, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["product__sku"]
+        constraints = [
+            models.UniqueConstraint(fields=["user", "product"], name="one_star_per_product"),
+        ]
+
+    def __str__(self):
+        return f"{self.user} ★ {self.product.sku}"
+
+
+class SavedList(models.Model):
+    name = models.CharField(max_length=80, unique=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self):
+        return self.name
+
+
+class SavedListItem(models.Model):
+    saved_list = models.ForeignKey(SavedList, on_delete=models.CASCADE, related_name="items")
+    product = models.ForeignKey(Product, on_delete=models.CASCADE, related_name="+")
+    qty = models.PositiveIntegerField(help_text="Units")
+    added_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["added_at", "pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["saved_list", "product"], name="one_item_per_product"),
+        ]
+
+    def __str__(self):
+        return f"{self.qty} × {self.product.sku} on {self.saved_list}"
+
+    @property
+    def cases(self) -> int:
+        return self.qty // self.product.case_pack
+
+    @property
+    def line_total(self):
+        return self.product.unit_price * self.qty
+
+
+class SeenDelivery(models.Model):
+    """The estimated delivery date of an order as the buyer last acknowledged it. When the
+    tracking copy stored on the order says another date, the overview shows "delivery moved"
+    until the buyer presses "Got it"."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    order = models.ForeignKey("orders_app.Order", on_delete=models.CASCADE, related_name="+")
+    estimated_delivery = models.DateField(null=True)
+    seen_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["user", "order"], name="one_seen_date_per_order"),
+        ]
+
+    def __str__(self):
+        return f"{self.user} saw {self.order} due {self.estimated_delivery}"

@@ -1,0 +1,146 @@
+"""Stars, saved lists and seen delivery dates: every write of the favourites app lives here."""
+
+from dataclasses import dataclass
+from datetime import date
+
+from django.db import IntegrityError, transaction
+
+from catalog_app.models import Product
+from favourites.models import Favourite, SavedList, SavedListItem, SeenDelivery
+from orders_app.quantities import QuantityCheck, check_quantity
+from orders_app.services import CartError, cart_add_lines
+
+
+class ListError(Exception):
+    """A list change that cannot be made; the message says why, for the buyer."""
+
+    def __init__(self, message: str, check: QuantityCheck | None = None):
+        super().__init__(message)
+        self.message = message
+        self.check = check
+
+
+# --- stars -----------------------------------------------------------------------------------
+
+
+def favourite_set(*, user, product: Product, starred: bool) -> bool:
+    """Make the star what the buyer saw on the button (safe to repeat)."""
+    if starred:
+        Favourite.objects.get_or_create(user=user, product=product)
+    else:
+        Favourite.objects.filter(user=user, product=product).delete()
+    return starred
+
+
+# --- saved lists -----------------------------------------------------------------------------
+
+
+def saved_list_create(*, user, name: str) -> SavedList:
+    name = name.strip()
+    if SavedList.objects.filter(name__iexact=name).exists():
+        raise ListError(f"There is already a list called “{name}”.")
+    try:
+        with transaction.atomic():
+            return SavedList.objects.create(name=name, created_by=user, updated_by=user)
+    except IntegrityError as exc:
+        raise ListError(f"There is already a list called “{name}”.") from exc
+
+
+def saved_list_rename(*, saved_list: SavedList, user, name: str) -> SavedList:
+    name = name.strip()
+    if SavedList.objects.filter(name__iexact=name).exclude(pk=saved_list.pk).exists():
+        raise ListError(f"There is already a list called “{name}”.")
+    saved_list.name, saved_list.updated_by = name, user
+    saved_list.save(update_fields=["name", "updated_by", "updated_at"])
+    return saved_list
+
+
+def saved_list_delete(*, saved_list: SavedList) -> None:
+    saved_list.delete()
+
+
+def saved_list_add_item(
+    *, saved_list: SavedList, user, product: Product, qty: int
+) -> tuple[SavedListItem, bool]:
+    """Put `qty` units of the product on the list (replacing the quantity if it is there).
+    The quantity must be one Cup Source would accept today. Returns (item, created)."""
+    check = check_quantity(product, qty)
+    if not check.ok:
+        raise ListError(check.error, check)
+    with transaction.atomic():
+        item, created = SavedListItem.objects.update_or_create(
+            saved_list=saved_list, product=product, defaults={"qty": qty}
+        )
+        _touch(saved_list, user)
+    return item, created
+
+
+def saved_list_set_quantity(*, item: SavedListItem, user, qty: int) -> SavedListItem:
+    check = check_quantity(item.product, qty)
+    if not check.ok:
+        raise ListError(check.error, check)
+    item.qty = qty
+    item.save(update_fields=["qty"])
+    _touch(item.saved_list, user)
+    return item
+
+
+def saved_list_remove_item(*, item: SavedListItem, user) -> None:
+    item.delete()
+    _touch(item.saved_list, user)
+
+
+def saved_list_add_to_cart(*, saved_list: SavedList, user) -> int:
+    """Add every item of the list to the buyer's cart, checked like any cart line (together
+    with what the cart already holds): all of them, or — CartError, with the checks per SKU —
+    none. Returns the number of lines added."""
+    items = list(saved_list.items.select_related("product"))
+    if not items:
+        raise CartError("The list is empty: add products to it first.")
+    cart_add_lines(user=user, items=[(item.product, item.qty) for item in items])
+    return len(items)
+
+
+def _touch(saved_list: SavedList, user) -> None:
+    saved_list.updated_by = user
+    saved_list.save(update_fields=["updated_by", "updated_at"])
+
+
+# --- delivery dates the buyer has seen -------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class SeenDate:
+    estimated_delivery: date | None
+
+
+def seen_deliveries(*, user, current: dict[int, date | None]) -> dict[int, SeenDate]:
+    """The date the buyer last acknowledged for each order in `current` (order id → the date
+    the stored tracking says now). An order seen for the first time is recorded with its
+    current date, so only later moves are reported."""
+    stored = {
+        seen.order_id: SeenDate(seen.estimated_delivery)
+        for seen in SeenDelivery.objects.filter(user=user, order_id__in=current)
+    }
+    new = [order_id for order_id in current if order_id not in stored]
+    if new:
+        SeenDelivery.objects.bulk_create(
+            [
+                SeenDelivery(user=user, order_id=order_id, estimated_delivery=current[order_id])
+                for order_id in new
+            ],
+            ignore_conflicts=True,
+        )
+        stored.update({order_id: SeenDate(current[order_id]) for order_id in new})
+    return stored
+
+
+def delivery_seen(*, user, order_id: int, estimated_delivery: date | None) -> None:
+    """The buyer has seen (acknowledged) this estimated delivery date."""
+    SeenDelivery.objects.update_or_create(
+        user=user, order_id=order_id, defaults={"estimated_delivery": estimated_delivery}
+    )
+
+
+def starred_product_ids(user) -> set[int]:
+    return set(Favourite.objects.filter(user=user).values_list("product_id", flat=True))

@@ -1,0 +1,232 @@
+from django.contrib import messages
+from django.db.models import Count
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect
+from django.template.defaultfilters import pluralize
+from django.template.response import TemplateResponse
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from catalog_app.models import Product
+from favourites.forms import (
+    ItemQuantityForm,
+    ListItemForm,
+    SavedListForm,
+    SaveToListForm,
+    StarForm,
+)
+from favourites.models import Favourite, SavedList, SavedListItem
+from favourites.services import (
+    ListError,
+    favourite_set,
+    saved_list_add_item,
+    saved_list_add_to_cart,
+    saved_list_create,
+    saved_list_delete,
+    saved_list_remove_item,
+    saved_list_rename,
+    saved_list_set_quantity,
+)
+from orders_app.quantities import check_quantity
+from orders_app.services import CartError
+
+
+def _next(request: HttpRequest, default: str) -> str:
+    target = request.POST.get("next", "")
+    if target and url_has_allowed_host_and_scheme(
+        target, {request.get_host()}, request.is_secure()
+    ):
+        return target
+    return default
+
+
+@require_GET
+def index(request: HttpRequest) -> TemplateResponse:
+    return _index(request, SavedListForm())
+
+
+def _index(request: HttpRequest, form: SavedListForm, status: int = 200) -> TemplateResponse:
+    favourites = Favourite.objects.filter(user=request.user).select_related("product")
+    lists = SavedList.objects.annotate(item_count=Count("items")).select_related("updated_by")
+    context = {"favourites": favourites, "lists": lists, "form": form}
+    return TemplateResponse(request, "favourites/index.html", context, status=status)
+
+
+@require_POST
+def star(request: HttpRequest, sku: str) -> HttpResponse:
+    """Star or unstar a product (the button says which); htmx gets the new button back."""
+    product = get_object_or_404(Product, sku=sku)
+    form = StarForm(request.POST)
+    starred = favourite_set(
+        user=request.user, product=product, starred=form.is_valid() and form.cleaned_data["star"]
+    )
+    if not request.htmx:
+        if starred:
+            messages.success(request, f"{product.name} is in your favourites.")
+        else:
+            messages.success(request, f"{product.name} is no longer in your favourites.")
+        return redirect(_next(request, "favourites:index"))
+    context = {"product": product, "starred": starred, "next": request.POST.get("next", ""),
+               "labelled": request.POST.get("labelled") == "1"}  # fmt: skip
+    return TemplateResponse(request, "favourites/includes/star.html", context)
+
+
+@require_POST
+def list_create(request: HttpRequest) -> HttpResponse:
+    form = SavedListForm(request.POST)
+    if form.is_valid():
+        try:
+            saved_list = saved_list_create(user=request.user, name=form.cleaned_data["name"])
+        except ListError as exc:
+            form.add_error("name", exc.message)
+        else:
+            messages.success(request, f"List “{saved_list.name}” created. Add products to it.")
+            return redirect("favourites:list_detail", list_id=saved_list.pk)
+    return _index(request, form, status=400)
+
+
+@require_GET
+def list_detail(request: HttpRequest, list_id: int) -> TemplateResponse:
+    saved_list = get_object_or_404(SavedList, pk=list_id)
+    return _detail(request, saved_list)
+
+
+def _detail(request, saved_list, *, item_form=None, rename_form=None, problems=None, status=200):
+    items = list(saved_list.items.select_related("product"))
+    rows = [
+        {
+            "item": item,
+            "check": check_quantity(item.product, item.qty),
+            "problem": (problems or {}).get(item.product.sku),
+        }
+        for item in items
+    ]
+    context = {
+        "saved_list": saved_list,
+        "rows": rows,
+        "subtotal": sum((item.line_total for item in items), 0),
+        "blocked": any(not row["check"].ok for row in rows),
+        "item_form": item_form or ListItemForm(initial={"unit": "cases"}),
+        "rename_form": rename_form or SavedListForm(initial={"name": saved_list.name}),
+    }
+    return TemplateResponse(request, "favourites/list_detail.html", context, status=status)
+
+
+@require_POST
+def list_rename(request: HttpRequest, list_id: int) -> HttpResponse:
+    saved_list = get_object_or_404(SavedList, pk=list_id)
+    form = SavedListForm(request.POST)
+    if form.is_valid():
+        try:
+            name = form.cleaned_data["name"]
+            saved_list_rename(saved_list=saved_list, user=request.user, name=name)
+        except ListError as exc:
+            form.add_error("name", exc.message)
+        else:
+            messages.success(request, f"Renamed the list to “{saved_list.name}”.")
+            return redirect("favourites:list_detail", list_id=saved_list.pk)
+    saved_list.refresh_from_db()
+    return _detail(request, saved_list, rename_form=form, status=400)
+
+
+@require_http_methods(["GET", "POST"])
+def list_delete(request: HttpRequest, list_id: int) -> HttpResponse:
+    saved_list = get_object_or_404(SavedList, pk=list_id)
+    if request.method == "GET":
+        return TemplateResponse(
+            request, "favourites/list_confirm_delete.html", {"saved_list": saved_list}
+        )
+    saved_list_delete(saved_list=saved_list)
+    messages.success(request, f"Deleted the list “{saved_list.name}”.")
+    return redirect("favourites:index")
+
+
+@require_POST
+def item_add(request: HttpRequest, list_id: int) -> HttpResponse:
+    saved_list = get_object_or_404(SavedList, pk=list_id)
+    form = ListItemForm(request.POST)
+    if form.is_valid():
+        try:
+            item, _ = saved_list_add_item(
+                saved_list=saved_list, user=request.user, product=form.product, qty=form.units()
+            )
+        except ListError as exc:
+            form.add_error("qty", exc.message)
+        else:
+            messages.success(request, f"{item.product.sku}: {item.qty:,} units on the list.")
+            return redirect("favourites:list_detail", list_id=saved_list.pk)
+    return _detail(request, saved_list, item_form=form, status=400)
+
+
+@require_POST
+def item_update(request: HttpRequest, list_id: int, item_id: int) -> HttpResponse:
+    item = get_object_or_404(SavedListItem.objects.select_related("product"), pk=item_id,
+                             saved_list_id=list_id)  # fmt: skip
+    form = ItemQuantityForm(request.POST)
+    try:
+        if not form.is_valid():
+            raise ListError("Enter a whole number of units.")
+        saved_list_set_quantity(item=item, user=request.user, qty=form.cleaned_data["qty"])
+    except ListError as exc:
+        messages.error(request, f"{item.product.sku}: {exc.message}")
+    else:
+        messages.success(request, f"{item.product.sku}: {item.qty:,} units on the list.")
+    return redirect("favourites:list_detail", list_id=list_id)
+
+
+@require_POST
+def item_remove(request: HttpRequest, list_id: int, item_id: int) -> HttpResponse:
+    item = get_object_or_404(SavedListItem.objects.select_related("product"), pk=item_id,
+                             saved_list_id=list_id)  # fmt: skip
+    saved_list_remove_item(item=item, user=request.user)
+    messages.success(request, f"Removed {item.product.sku} from the list.")
+    return redirect("favourites:list_detail", list_id=list_id)
+
+
+@require_POST
+def list_to_cart(request: HttpRequest, list_id: int) -> HttpResponse:
+    """The whole list into the cart in one step: every line, or none (with each problem)."""
+    saved_list = get_object_or_404(SavedList, pk=list_id)
+    try:
+        added = saved_list_add_to_cart(saved_list=saved_list, user=request.user)
+    except CartError as exc:
+        problems = {sku: check.error for sku, check in exc.checks.items() if not check.ok}
+        messages.error(request, f"Nothing was added to your cart. {exc.message}")
+        return _detail(request, saved_list, problems=problems, status=200)
+    messages.success(
+        request, f"Added {added} line{pluralize(added)} from “{saved_list.name}” to your cart."
+    )
+    return redirect("orders:cart")
+
+
+@require_POST
+def save_product(request: HttpRequest, sku: str) -> HttpResponse:
+    """From a product page: put the product on a list (an existing one or a new one)."""
+    product = get_object_or_404(Product.objects.available(), sku=sku)
+    form = SaveToListForm(request.POST)
+    error = ""
+    if form.is_valid():
+        data = form.cleaned_data
+        qty = data["qty"] * product.case_pack if data["unit"] == "cases" else data["qty"]
+        try:
+            if data["new_list"].strip():
+                saved_list = saved_list_create(user=request.user, name=data["new_list"])
+            else:
+                saved_list = get_object_or_404(SavedList, pk=data["saved_list"])
+            item, _ = saved_list_add_item(
+                saved_list=saved_list, user=request.user, product=product, qty=qty
+            )
+        except ListError as exc:
+            error = exc.message
+        else:
+            messages.success(
+                request, f"Saved {item.qty:,} units of {product.sku} to “{saved_list.name}”."
+            )
+    else:
+        error = " ".join(e for errors in form.errors.values() for e in errors)
+    if not request.htmx:
+        if error:
+            messages.error(request, error)
+        return redirect("catalog:product_detail", sku=product.sku)
+    context = {"product": product, "lists": SavedList.objects.all(), "save_error": error}
+    return TemplateResponse(request, "favourites/includes/save_to_list.html", context)
