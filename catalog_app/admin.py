@@ -2,6 +2,7 @@ from django.contrib import admin, messages
 from django.http import HttpRequest, HttpResponseRedirect
 from django.urls import path, reverse
 
+from accounts.audit import Action, audit_record
 from catalog_app.models import Product, SyncRun
 from catalog_app.tasks import sync_catalog
 
@@ -65,6 +66,12 @@ class SyncRunAdmin(ReadOnlyAdmin):
     def sync_now(self, request: HttpRequest) -> HttpResponseRedirect:
         if request.method == "POST":
             sync_catalog.enqueue(trigger=SyncRun.Trigger.STAFF, user_id=request.user.pk)
+            audit_record(
+                action=Action.SYNC_TRIGGERED,
+                actor=request.user,
+                summary="Started a catalog sync from the admin",
+                details={"where": "admin"},
+            )
             self.message_user(
                 request, "Catalog sync enqueued; refresh this page to follow it.", messages.SUCCESS
             )

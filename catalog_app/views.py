@@ -8,6 +8,7 @@ from django.template.response import TemplateResponse
 from django.views.decorators.http import require_GET, require_POST
 from django.views.decorators.vary import vary_on_headers
 
+from accounts.audit import Action, audit_record
 from catalog_app.forms import ProductFilterForm
 from catalog_app.models import Category, Material, Product, SyncRun
 from catalog_app.services import last_successful_sync
@@ -99,6 +100,12 @@ def sync_now(request: HttpRequest) -> HttpResponseRedirect:
     if not request.user.is_staff:
         raise PermissionDenied
     sync_catalog.enqueue(trigger=SyncRun.Trigger.STAFF, user_id=request.user.pk)
+    audit_record(
+        action=Action.SYNC_TRIGGERED,
+        actor=request.user,
+        summary="Started a catalog sync from the catalog page",
+        details={"where": "catalog page"},
+    )
     messages.success(
         request, "Catalog sync started. New products appear here as soon as it finishes."
     )

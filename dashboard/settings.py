@@ -5,10 +5,13 @@ sandbox API. With DJANGO_DEBUG=false the process refuses to start unless SECRET_
 ALLOWED_HOSTS and CUPSOURCE_API_KEY are set.
 """
 
+from datetime import timedelta
+from decimal import Decimal, InvalidOperation
 from pathlib import Path
 
 import environ
 from django.core.exceptions import ImproperlyConfigured
+from django.utils.csp import CSP
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -69,9 +72,11 @@ INSTALLED_APPS = [
     "django.contrib.humanize",
     "django_htmx",
     "django_tasks_db",
+    "axes",
     "dashboard",
     "catalog_app",
     "orders_app",
+    "accounts",
     "favourites",
 ]
 if SANDBOX_ENABLED:
@@ -81,14 +86,17 @@ MIDDLEWARE = [
     "dashboard.logs.RequestIdMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
+    "accounts.middleware.SlidingSessionMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    "axes.middleware.AxesMiddleware",  # last, as django-axes asks
 ]
 
 ROOT_URLCONF = "dashboard.urls"
@@ -102,9 +110,11 @@ TEMPLATES = [
         "OPTIONS": {
             "context_processors": [
                 "django.template.context_processors.request",
+                "django.template.context_processors.csp",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "orders_app.context_processors.cart_summary",
+                "accounts.context_processors.roles",
             ],
         },
     },
@@ -162,6 +172,95 @@ AUTH_PASSWORD_VALIDATORS = [
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",  # refuses locked-out logins before checking them
+    "django.contrib.auth.backends.ModelBackend",
+]
+
+# --- Security ------------------------------------------------------------------------------
+# Sessions: the key is rotated at login (django.contrib.auth.login); a session ends after
+# SESSION_IDLE_TIMEOUT seconds without a request (sliding: accounts' SlidingSessionMiddleware
+# renews it while the user is active).
+SESSION_IDLE_TIMEOUT = env.int("SESSION_IDLE_TIMEOUT", default=30 * 60)
+if SESSION_IDLE_TIMEOUT <= 0:
+    raise ImproperlyConfigured("SESSION_IDLE_TIMEOUT must be a positive number of seconds.")
+SESSION_COOKIE_AGE = SESSION_IDLE_TIMEOUT
+
+# Production (DJANGO_DEBUG=false) is HTTPS only: secure cookies, HSTS for a year, redirects.
+SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=not DEBUG)
+SECURE_HSTS_SECONDS = env.int("SECURE_HSTS_SECONDS", default=0 if DEBUG else 365 * 24 * 3600)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env.bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", default=not DEBUG)
+SECURE_HSTS_PRELOAD = env.bool("SECURE_HSTS_PRELOAD", default=not DEBUG)
+SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = not DEBUG
+SESSION_COOKIE_HTTPONLY = CSRF_COOKIE_HTTPONLY = True  # htmx sends the token from the page
+SESSION_COOKIE_SAMESITE = CSRF_COOKIE_SAMESITE = "Lax"
+# Behind a TLS-terminating proxy that sets X-Forwarded-Proto and appends the client to
+# X-Forwarded-For (and strips what clients send): trust those two headers.
+BEHIND_TLS_PROXY = env.bool("BEHIND_TLS_PROXY", default=False)
+if BEHIND_TLS_PROXY:
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
+SECURE_REDIRECT_EXEMPT = [r"^healthz/?$", r"^readyz/?$"]  # load balancers probe over HTTP
+X_FRAME_OPTIONS = "DENY"
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+# Content Security Policy (Django's own): nothing unless listed; scripts only from this site
+# and <script> tags carrying the per-request nonce ({% htmx_script %} adds it); no inline styles,
+# no eval (htmx is told so in base.html's htmx-config).
+SECURE_CSP = {
+    "default-src": [CSP.NONE],
+    "script-src": [CSP.SELF, CSP.NONCE],
+    "style-src": [CSP.SELF],
+    "img-src": [CSP.SELF],
+    "font-src": [CSP.SELF],
+    "connect-src": [CSP.SELF],
+    "manifest-src": [CSP.SELF],
+    "form-action": [CSP.SELF],
+    "base-uri": [CSP.NONE],
+    "object-src": [CSP.NONE],
+    "frame-ancestors": [CSP.NONE],
+}
+
+# Brute force (django-axes): after AXES_FAILURE_LIMIT failed logins for one username from one
+# IP address, that pair is locked for AXES_COOLOFF_MINUTES; other users and other addresses
+# are unaffected. Staff unlock early by deleting the attempt in the admin (Axes › Access attempts).
+AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=5)
+AXES_COOLOFF_MINUTES = env.float("AXES_COOLOFF_MINUTES", default=15)
+if AXES_FAILURE_LIMIT < 1 or AXES_COOLOFF_MINUTES <= 0:
+    raise ImproperlyConfigured("AXES_FAILURE_LIMIT and AXES_COOLOFF_MINUTES must be positive.")
+AXES_COOLOFF_TIME = timedelta(minutes=AXES_COOLOFF_MINUTES)
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
+AXES_CLIENT_IP_CALLABLE = "accounts.ip.client_ip"
+AXES_VERBOSE = False  # no banner at every start; failed logins are in the audit log
+
+# Orders over the buyer's spending threshold wait for an approver (see accounts/). The
+# organisation default, in USD; a buyer's own threshold is set in the admin (Buyer settings).
+try:
+    APPROVAL_THRESHOLD = Decimal(env.str("APPROVAL_THRESHOLD", default="2500.00"))
+except InvalidOperation as exc:
+    raise ImproperlyConfigured("APPROVAL_THRESHOLD must be an amount in USD, e.g. 2500.00") from exc
+if not APPROVAL_THRESHOLD.is_finite() or APPROVAL_THRESHOLD < 0:
+    raise ImproperlyConfigured("APPROVAL_THRESHOLD must be an amount in USD, e.g. 2500.00")
+
+# E-mail (password reset): printed to the console unless EMAIL_URL names an SMTP server,
+# e.g. smtp+tls://user:password@mail.example.com:587
+_email = env.email_url("EMAIL_URL", default="consolemail://")
+MAILERS = {"default": {"BACKEND": _email["EMAIL_BACKEND"]}}
+if _email["EMAIL_BACKEND"] == "django.core.mail.backends.smtp.EmailBackend":
+    MAILERS["default"]["OPTIONS"] = {
+        "host": _email["EMAIL_HOST"],
+        "port": _email["EMAIL_PORT"],
+        "username": _email["EMAIL_HOST_USER"],
+        "password": _email["EMAIL_HOST_PASSWORD"],
+        "use_tls": _email.get("EMAIL_USE_TLS", False),
+        "use_ssl": _email.get("EMAIL_USE_SSL", False),
+        "timeout": 10,
+    }
+DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="Cupboard <cupboard@localhost>")
+PASSWORD_RESET_TIMEOUT = 3 * 3600  # seconds a reset link works
 
 LANGUAGE_CODE = "en-us"
 TIME_ZONE = env.str("TIME_ZONE", default="UTC")

@@ -15,6 +15,7 @@ urlpatterns = [
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("catalog/", include("catalog_app.urls")),
     path("", include("orders_app.urls")),
+    path("", include("accounts.urls")),
     path("favourites/", include("favourites.urls")),
     path("admin/", admin.site.urls),
     path("healthz", health.healthz, name="healthz"),

@@ -1,5 +1,9 @@
-from django.contrib import admin, messages
+import json
 
+from django.contrib import admin, messages
+from django.utils.html import format_html
+
+from accounts.audit import Action, audit_address
 from dashboard.supplier import get_client
 from orders_app.models import Address, BuyerSettings, Cart, CartLine, Order, OrderEvent, OrderLine
 from orders_app.services import order_reconcile, order_submit
@@ -7,14 +11,34 @@ from orders_app.services import order_reconcile, order_submit
 
 @admin.register(Address)
 class AddressAdmin(admin.ModelAdmin):
-    list_display = ["label", "name", "line1", "city", "state", "zip", "updated_at"]
+    list_display = ["label", "name", "line1", "city", "state", "zip", "created_by", "updated_at"]
     search_fields = ["label", "name", "line1", "city", "zip"]
     list_filter = ["state"]
+    readonly_fields = ["created_by", "updated_at"]
+
+    def save_model(self, request, obj, form, change):
+        if not change:
+            obj.created_by = request.user
+        super().save_model(request, obj, form, change)
+        audit_address(
+            obj, request.user, Action.ADDRESS_CHANGED if change else Action.ADDRESS_CREATED
+        )
+
+    def delete_model(self, request, obj):
+        audit_address(obj, request.user, Action.ADDRESS_DELETED)
+        super().delete_model(request, obj)
+
+    def delete_queryset(self, request, queryset):
+        for address in queryset:
+            audit_address(address, request.user, Action.ADDRESS_DELETED)
+        super().delete_queryset(request, queryset)
 
 
 @admin.register(BuyerSettings)
 class BuyerSettingsAdmin(admin.ModelAdmin):
-    list_display = ["user", "default_address"]
+    list_display = ["user", "approval_threshold", "default_address"]
+    search_fields = ["user__username", "user__first_name", "user__last_name"]
+    list_select_related = ["user", "default_address"]
 
 
 class CartLineInline(admin.TabularInline):
@@ -59,12 +83,44 @@ class OrderAdmin(admin.ModelAdmin):
 
     list_display = ["reference", "placed_by", "state", "supplier_order_id", "supplier_status",
                     "total", "created_at", "attempts"]  # fmt: skip
-    list_filter = ["state", "supplier_status", "created_at"]
-    search_fields = ["reference", "po_number", "supplier_order_id", "placed_by__username"]
+    list_filter = [
+        "state",
+        "supplier_status",
+        "created_at",
+        ("placed_by", admin.RelatedOnlyFieldListFilter),
+    ]
+    search_fields = ["reference", "po_number", "supplier_order_id", "placed_by__username",
+                     "idempotency_key"]  # fmt: skip
+    list_select_related = ["placed_by"]
     date_hierarchy = "created_at"
     inlines = [OrderLineInline, OrderEventInline]
-    readonly_fields = [f.name for f in Order._meta.fields if f.name != "notes"]
+    fieldsets = [
+        (None, {"fields": ["reference", "placed_by", "state", "po_number", "address", "notes",
+                           "created_at"]}),
+        ("Ledger", {"fields": ["idempotency_key", "attempts", "next_attempt_at", "claimed_until",
+                               "problem", "problem_details"]}),
+        ("Cup Source", {"fields": ["supplier_order_id", "supplier_status", "expected_subtotal",
+                                   "subtotal", "shipping", "total", "currency", "accepted_at"]}),
+        ("Approval", {"fields": ["approval_threshold", "reviewed_by", "reviewed_at",
+                                 "review_comment"]}),
+        ("Request body (POST /orders)", {"fields": ["payload_json"]}),
+        ("Tracking", {"classes": ["collapse"],
+                      "fields": ["tracking_json", "tracking_fetched_at", "tracking_checked_at"]}),
+    ]  # fmt: skip
+    readonly_fields = [
+        *[f.name for f in Order._meta.fields if f.name not in {"notes", "payload", "tracking"}],
+        "payload_json",
+        "tracking_json",
+    ]
     actions = ["send_or_reconcile_now"]
+
+    @admin.display(description="payload")
+    def payload_json(self, order: Order) -> str:
+        return format_html("<pre>{}</pre>", json.dumps(order.payload, indent=2))
+
+    @admin.display(description="tracking")
+    def tracking_json(self, order: Order) -> str:
+        return format_html("<pre>{}</pre>", json.dumps(order.tracking, indent=2))
 
     def has_add_permission(self, request):
         return False

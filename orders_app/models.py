@@ -8,6 +8,7 @@ through its ledger states as the supplier answers.
 import uuid
 
 from django.conf import settings
+from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models import Q, Sum
 
@@ -51,6 +52,19 @@ class BuyerSettings(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="buyer_settings"
     )
     default_address = models.ForeignKey(Address, null=True, blank=True, on_delete=models.SET_NULL)
+    approval_threshold = models.DecimalField(
+        "spending threshold (USD)",
+        max_digits=14,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(0)],
+        help_text="Orders with a subtotal above this wait for an approver before they are sent. "
+        "Empty: the organisation's default (APPROVAL_THRESHOLD).",
+    )
+
+    class Meta:
+        verbose_name = verbose_name_plural = "buyer settings"
 
     def __str__(self):
         return f"Settings of {self.user}"
@@ -111,11 +125,13 @@ class OrderQuerySet(models.QuerySet):
 
 class Order(models.Model):
     class State(models.TextChoices):
+        PENDING_APPROVAL = "pending_approval", "Waiting for approval"
         SUBMITTING = "submitting", "Sending to Cup Source"
         QUEUED = "queued", "Queued"
         IN_DOUBT = "in_doubt", "Checking with Cup Source"
         NEEDS_CHANGES = "needs_changes", "Needs changes"
         ACCEPTED = "accepted", "Placed"
+        REJECTED = "rejected", "Not approved"
         CANCELLED = "cancelled", "Cancelled"
 
     # States the worker picks up; an order in any other state is left alone.
@@ -160,11 +176,25 @@ class Order(models.Model):
     tracking = models.JSONField(null=True, blank=True)
     tracking_fetched_at = models.DateTimeField(null=True, blank=True)
     tracking_checked_at = models.DateTimeField(null=True, blank=True)
+    # Approval: set when the subtotal was over the buyer's spending threshold at checkout.
+    approval_threshold = models.DecimalField(
+        max_digits=14,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        help_text="The spending threshold the order was over (empty: it needed no approval).",
+    )
+    reviewed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    reviewed_at = models.DateTimeField(null=True, blank=True)
+    review_comment = models.TextField(blank=True)
 
     objects = OrderQuerySet.as_manager()
 
     class Meta:
         ordering = ["-created_at", "-pk"]
+        permissions = [("approve_order", "Can approve or reject orders over a spending threshold")]
 
     def __str__(self):
         return f"Order {self.reference}"
@@ -177,6 +207,8 @@ class Order(models.Model):
         "cancelled": "Cancelled by Cup Source",
     }
     TONES = {
+        State.PENDING_APPROVAL: "info",
+        State.REJECTED: "error",
         State.SUBMITTING: "info",
         State.QUEUED: "warn",
         State.IN_DOUBT: "warn",

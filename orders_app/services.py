@@ -5,7 +5,11 @@ without the buyer knowing, never two. How:
 
 1. `order_place` writes the local order (state `submitting`, a fresh idempotency key, the exact
    payload, who placed it) in the same transaction that checks the cart out. Nothing has been
-   sent yet, so nothing can be lost.
+   sent yet, so nothing can be lost. An order whose subtotal is over the buyer's spending
+   threshold is written as `pending_approval` instead and is not sent at all until an approver
+   decides: `order_approve` makes it `queued` (certainly not created at Cup Source — it never
+   left), so it goes out through step 2 with the key it was written with; `order_reject` ends it
+   (`rejected`, with the approver's comment).
 2. `order_submit` claims the order (a short lease, so no two processes send it at once) and
    POSTs it once with that key. The answer decides the state: `accepted`, `needs_changes` (the
    supplier refused it: the buyer fixes and resubmits), `queued` (certainly not created —
@@ -24,10 +28,13 @@ from dataclasses import dataclass, field
 from datetime import timedelta
 from decimal import Decimal
 
+from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.utils import timezone
 
+from accounts.audit import Action, audit_record
+from accounts.roles import is_approver
 from catalog_app.models import Product
 from cupsource.budget import Priority
 from cupsource.client import CupSourceClient
@@ -42,7 +49,15 @@ from cupsource.errors import (
     RateLimitError,
 )
 from cupsource.models import Order as SupplierOrder
-from orders_app.models import Address, Cart, CartLine, Order, OrderEvent, OrderLine
+from orders_app.models import (
+    Address,
+    BuyerSettings,
+    Cart,
+    CartLine,
+    Order,
+    OrderEvent,
+    OrderLine,
+)
 from orders_app.problems import describe_error, describe_lookup_error
 from orders_app.quantities import QuantityCheck, check_quantity
 
@@ -52,6 +67,10 @@ CLAIM_SECONDS = 120  # longer than any single send: timeout × attempts + budget
 MAX_LINES = 200  # the API's limit per order
 RETRY_BASE = 30  # seconds; doubled per attempt up to RETRY_CAP
 RETRY_CAP = 15 * 60
+
+
+class ApprovalError(Exception):
+    """An approval decision that cannot be made (already decided, own order, not an approver)."""
 
 
 class CartError(Exception):
@@ -198,11 +217,22 @@ def cart_subtotal(cart: Cart) -> Decimal:
     return sum((line.line_total for line in cart.lines.select_related("product")), Decimal(0))
 
 
+def approval_threshold_for(user) -> Decimal:
+    """The subtotal above which the user's orders wait for an approver: their own threshold
+    (Buyer settings in the admin) or else the organisation's APPROVAL_THRESHOLD."""
+    own = (
+        BuyerSettings.objects.filter(user=user).values_list("approval_threshold", flat=True).first()
+    )
+    return settings.APPROVAL_THRESHOLD if own is None else own
+
+
 def order_place(
     *, user, cart: Cart, address: Address, po_number: str = "", notes: str = ""
 ) -> Order:
-    """Check the cart out into a new local order, ready to send. Placing the same cart twice
-    (double click, two tabs) returns the order the first placing made."""
+    """Check the cart out into a new local order: `submitting` (ready to send), or
+    `pending_approval` when its subtotal is over the buyer's spending threshold — approvers'
+    own orders included (nobody approves their own). Placing the same cart twice (double
+    click, two tabs) returns the order the first placing made."""
     with transaction.atomic():
         cart = Cart.objects.select_for_update().get(pk=cart.pk, user=user)
         if cart.status != Cart.Status.OPEN:
@@ -221,16 +251,21 @@ def order_place(
             "currency": "USD",
             "reference": reference,
         }
+        subtotal = sum((line.line_total for line in lines), Decimal(0))
+        threshold = approval_threshold_for(user)
+        needs_approval = subtotal > threshold
         order = Order.objects.create(
             placed_by=user,
             cart=cart,
+            state=Order.State.PENDING_APPROVAL if needs_approval else Order.State.SUBMITTING,
             idempotency_key=key,
             reference=reference,
             po_number=po_number,
             notes=notes,
             address=address,
             payload=payload,
-            expected_subtotal=sum((line.line_total for line in lines), Decimal(0)),
+            expected_subtotal=subtotal,
+            approval_threshold=threshold if needs_approval else None,
         )
         OrderLine.objects.bulk_create(
             OrderLine(
@@ -246,8 +281,109 @@ def order_place(
         )
         cart.status = Cart.Status.CHECKED_OUT
         cart.save(update_fields=["status", "updated_at"])
-        _event(order, "Order written; sending it to Cup Source.", actor=user)
+        if needs_approval:
+            _event(order, "Order written; " + _waits_for_approval(threshold), actor=user)
+        else:
+            _event(order, "Order written; sending it to Cup Source.", actor=user)
+        _audit_submitted(order, user)
     return order
+
+
+def order_approve(*, order: Order, approver, comment: str = "") -> Order:
+    """Release an order that waits for approval. It becomes `queued` — it was certainly never
+    sent — due now, so the normal ledger path sends it once with its own idempotency key: the
+    caller's `order_submit` right away, or else the worker's sweep."""
+    with transaction.atomic():
+        order = _for_review(order, approver)
+        order.state = Order.State.QUEUED
+        order.next_attempt_at = timezone.now()
+        order.reviewed_by, order.reviewed_at = approver, timezone.now()
+        order.review_comment = comment.strip()
+        order.save(
+            update_fields=[
+                "state", "next_attempt_at", "reviewed_by", "reviewed_at", "review_comment"
+            ]
+        )  # fmt: skip
+        _event(order, _decision("Approved", approver, order.review_comment), actor=approver)
+        _audit_decision(order, approver, Action.ORDER_APPROVED, "Approved")
+    return order
+
+
+def order_reject(*, order: Order, approver, comment: str) -> Order:
+    """Turn down an order that waits for approval; it ends `rejected` (nothing was sent) and
+    the buyer sees the comment, which is therefore required."""
+    if not comment.strip():
+        raise ApprovalError("Say why you reject the order, so the buyer knows what to change.")
+    with transaction.atomic():
+        order = _for_review(order, approver)
+        order.state = Order.State.REJECTED
+        order.reviewed_by, order.reviewed_at = approver, timezone.now()
+        order.review_comment = comment.strip()
+        order.save(update_fields=["state", "reviewed_by", "reviewed_at", "review_comment"])
+        _event(order, _decision("Rejected", approver, order.review_comment), actor=approver)
+        _audit_decision(order, approver, Action.ORDER_REJECTED, "Rejected")
+    return order
+
+
+def _for_review(order: Order, approver) -> Order:
+    """The order, locked, if `approver` may decide on it now."""
+    order = Order.objects.select_for_update().get(pk=order.pk)
+    if not is_approver(approver):
+        raise ApprovalError("Only approvers can approve or reject orders.")
+    if order.placed_by_id == approver.pk:
+        raise ApprovalError("Nobody approves their own order: another approver decides on it.")
+    if order.state != Order.State.PENDING_APPROVAL:
+        raise ApprovalError(
+            f"Order {order.reference} is no longer waiting for approval "
+            f"(it is {order.status_label.lower()})."
+        )
+    return order
+
+
+def _waits_for_approval(threshold: Decimal) -> str:
+    return (
+        f"its subtotal is over the approval limit of ${threshold:,.2f}, "
+        "so it waits for an approver before it is sent to Cup Source."
+    )
+
+
+def _decision(verb: str, approver, comment: str) -> str:
+    name = approver.get_full_name() or approver.get_username()
+    return f"{verb} by {name}: “{comment}”" if comment else f"{verb} by {name}."
+
+
+def _audit_submitted(order: Order, user) -> None:
+    waits = order.state == Order.State.PENDING_APPROVAL
+    audit_record(
+        action=Action.ORDER_SUBMITTED,
+        actor=user,
+        obj=order,
+        summary=f"Order {order.reference} (${order.expected_subtotal:,.2f})"
+        + (" — waits for approval" if waits else " — sending to Cup Source"),
+        details={
+            "reference": order.reference,
+            "subtotal": str(order.expected_subtotal),
+            "state": order.state,
+            "lines": len(order.payload["items"]),
+        },
+    )
+
+
+def _audit_decision(order: Order, approver, action: str, verb: str) -> None:
+    audit_record(
+        action=action,
+        actor=approver,
+        obj=order,
+        summary=f"{verb} order {order.reference} of {order.placed_by.get_username()} "
+        f"(${order.expected_subtotal:,.2f})",
+        details={
+            "reference": order.reference,
+            "buyer": order.placed_by.get_username(),
+            "subtotal": str(order.expected_subtotal),
+            "threshold": str(order.approval_threshold),
+            "comment": order.review_comment,
+        },
+    )
 
 
 def order_submit(*, order: Order, client: CupSourceClient, priority=Priority.INTERACTIVE) -> Order:
@@ -339,7 +475,9 @@ def orders_process_due(*, client: CupSourceClient, now=None) -> int:
 
 def order_resubmit(*, order: Order, user, address: Address | None = None) -> Order:
     """After `needs_changes`: rebuild the payload from the (edited) lines and send it as a new
-    submission. The refused attempt created nothing, so a new idempotency key is safe."""
+    submission. The refused attempt created nothing, so a new idempotency key is safe. If the
+    changes take the subtotal over the buyer's threshold (and over what an approver already
+    approved), it waits for approval again instead of being sent."""
     with transaction.atomic():
         order = Order.objects.select_for_update().get(pk=order.pk)
         if order.state != Order.State.NEEDS_CHANGES:
@@ -357,10 +495,21 @@ def order_resubmit(*, order: Order, user, address: Address | None = None) -> Ord
             if order.address
             else order.payload["shipping_address"],
         }
-        order.state = Order.State.SUBMITTING
         order.problem, order.problem_details = "", {}
-        order.save()
-        _event(order, "Changed and sent again.", actor=user)
+        subtotal = sum((line.line_total for line in lines), Decimal(0))
+        threshold = approval_threshold_for(order.placed_by)
+        approved_up_to = order.expected_subtotal if order.reviewed_at else Decimal(-1)
+        if subtotal > threshold and subtotal > approved_up_to:
+            order.state = Order.State.PENDING_APPROVAL
+            order.expected_subtotal, order.approval_threshold = subtotal, threshold
+            order.reviewed_by, order.reviewed_at, order.review_comment = None, None, ""
+            order.save()
+            _event(order, "Changed; " + _waits_for_approval(threshold), actor=user)
+        else:
+            order.state = Order.State.SUBMITTING
+            order.save()
+            _event(order, "Changed and sent again.", actor=user)
+        _audit_submitted(order, user)
     return order
 
 
@@ -461,10 +610,11 @@ def _find_at_supplier(order: Order, client: CupSourceClient) -> SupplierOrder | 
 
 
 def order_cancel(*, order: Order, user) -> bool:
-    """Abandon an order Cup Source refused (it certainly does not exist there)."""
-    cancelled = Order.objects.filter(pk=order.pk, state=Order.State.NEEDS_CHANGES).update(
-        state=Order.State.CANCELLED
-    )
+    """Abandon an order Cup Source refused, or withdraw one that waits for approval (neither
+    exists at Cup Source)."""
+    cancelled = Order.objects.filter(
+        pk=order.pk, state__in=[Order.State.NEEDS_CHANGES, Order.State.PENDING_APPROVAL]
+    ).update(state=Order.State.CANCELLED)
     if cancelled:
         order.refresh_from_db()
         _event(order, "Cancelled by the buyer.", actor=user)

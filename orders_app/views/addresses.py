@@ -8,6 +8,7 @@ from django.template.response import TemplateResponse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from accounts.audit import Action, audit_address
 from orders_app.forms import AddressForm
 from orders_app.models import Address, BuyerSettings
 
@@ -25,6 +26,7 @@ def address_create(request: HttpRequest) -> HttpResponse:
         address = form.save(commit=False)
         address.created_by = request.user
         address.save()
+        audit_address(address, request.user, Action.ADDRESS_CREATED)
         if form.cleaned_data["make_default"]:
             _set_default(request.user, address)
         messages.success(request, f"Added “{address.label}” to the address book.")
@@ -43,6 +45,8 @@ def address_edit(request: HttpRequest, address_id: int) -> HttpResponse:
     )
     if form.is_valid():
         address = form.save()
+        if set(form.changed_data) - {"make_default"}:
+            audit_address(address, request.user, Action.ADDRESS_CHANGED)
         if form.cleaned_data["make_default"] != is_default:
             _set_default(request.user, address if form.cleaned_data["make_default"] else None)
         messages.success(request, f"Saved “{address.label}”.")
@@ -54,6 +58,7 @@ def address_edit(request: HttpRequest, address_id: int) -> HttpResponse:
 def address_delete(request: HttpRequest, address_id: int) -> HttpResponse:
     address = get_object_or_404(Address, pk=address_id)
     if request.method == "POST":
+        audit_address(address, request.user, Action.ADDRESS_DELETED)
         address.delete()
         messages.success(
             request,

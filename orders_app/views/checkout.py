@@ -7,7 +7,7 @@ from django.views.decorators.http import require_http_methods
 
 from dashboard.supplier import get_web_client
 from orders_app.forms import CheckoutForm
-from orders_app.models import Address, BuyerSettings
+from orders_app.models import Address, BuyerSettings, Order
 from orders_app.services import (
     CartError,
     Recheck,
@@ -63,8 +63,9 @@ def _place(request: HttpRequest, cart, form: CheckoutForm) -> HttpResponse:
     except CartError as exc:
         messages.error(request, exc.message)
         return redirect("orders:cart")
-    with get_web_client() as client:
-        order_submit(order=order, client=client)
+    if order.state == Order.State.SUBMITTING:  # not when it waits for approval
+        with get_web_client() as client:
+            order_submit(order=order, client=client)
     return redirect("orders:order_detail", order_id=order.pk)
 
 

@@ -1,0 +1,62 @@
+from django.contrib import admin
+from django.contrib.auth import get_user_model
+from django.contrib.auth.admin import UserAdmin
+
+from accounts.models import AuditEntry
+from orders_app.models import BuyerSettings
+
+
+@admin.register(AuditEntry)
+class AuditEntryAdmin(admin.ModelAdmin):
+    """The audit log: read-only (no one adds, changes or deletes entries here)."""
+
+    list_display = ["at", "action", "username", "summary", "ip_address"]
+    list_filter = ["action", "at"]
+    search_fields = ["username", "summary", "object_id", "ip_address"]
+    date_hierarchy = "at"
+    fields = ["at", "action", "actor", "username", "object_type", "object_id", "summary",
+              "details", "ip_address"]  # fmt: skip
+    readonly_fields = fields
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+class BuyerSettingsInline(admin.StackedInline):
+    model = BuyerSettings
+    fields = ["approval_threshold", "default_address"]
+    can_delete = False
+    max_num = 1
+    verbose_name_plural = "buying"
+
+
+User = get_user_model()
+admin.site.unregister(User)
+
+
+@admin.register(User)
+class CupboardUserAdmin(UserAdmin):
+    """Users and their roles: add someone to the "Approvers" group to let them approve orders;
+    "Staff status" opens this admin. A buyer's spending threshold is under "Buying"."""
+
+    list_display = ["username", "first_name", "last_name", "email", "roles", "is_active",
+                    "last_login"]  # fmt: skip
+    inlines = [BuyerSettingsInline]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).prefetch_related("groups")
+
+    @admin.display(description="roles")
+    def roles(self, user) -> str:
+        names = [group.name for group in user.groups.all()]
+        if user.is_superuser:
+            names.append("Superuser")
+        elif user.is_staff:
+            names.append("Staff")
+        return ", ".join(names) or "—"

@@ -1,0 +1,49 @@
+"""Writing the audit log (`AuditEntry`). Every entry says who, when and what."""
+
+from django.db import models
+
+from accounts.models import AuditEntry
+
+Action = AuditEntry.Action
+
+
+def audit_record(
+    *,
+    action: str,
+    summary: str,
+    actor=None,
+    username: str = "",
+    obj: models.Model | None = None,
+    details: dict | None = None,
+    ip: str | None = None,
+) -> AuditEntry:
+    """Add one entry. `actor` is the signed-in user; `username` is for when there is none (a
+    failed login: what was typed). `obj` is what it was done to."""
+    return AuditEntry.objects.create(
+        action=action,
+        actor=actor if actor is not None and actor.is_authenticated else None,
+        username=(username or (actor.get_username() if actor is not None else ""))[:150],
+        object_type=obj._meta.model_name if obj is not None else "",
+        object_id=str(obj.pk) if obj is not None else "",
+        summary=summary[:300],
+        details=details or {},
+        ip_address=ip,
+    )
+
+
+ADDRESS_VERBS = {
+    Action.ADDRESS_CREATED: "Added",
+    Action.ADDRESS_CHANGED: "Changed",
+    Action.ADDRESS_DELETED: "Removed",
+}
+
+
+def audit_address(address, user, action: str) -> AuditEntry:
+    """An address-book change (from the address-book pages or the admin)."""
+    return audit_record(
+        action=action,
+        actor=user,
+        obj=address,
+        summary=f"{ADDRESS_VERBS[action]} address “{address.label}”",
+        details={"address": str(address)},
+    )

@@ -1,0 +1,13 @@
+from accounts.roles import is_approver
+from orders_app.models import Order
+
+
+def roles(request):
+    """`is_approver` for the navigation, and how many orders wait for this approver."""
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated:
+        return {}
+    if not is_approver(user):
+        return {"is_approver": False}
+    waiting = Order.objects.filter(state=Order.State.PENDING_APPROVAL).exclude(placed_by=user)
+    return {"is_approver": True, "approvals_waiting": waiting.count()}

@@ -1,0 +1,57 @@
+from django.contrib.auth import views as auth_views
+from django.urls import path, reverse_lazy
+
+from accounts import views
+
+app_name = "accounts"
+urlpatterns = [
+    # password change (signed in) and reset (by e-mail; open to everyone)
+    path(
+        "account/password/",
+        auth_views.PasswordChangeView.as_view(
+            success_url=reverse_lazy("accounts:password_change_done")
+        ),
+        name="password_change",
+    ),
+    path(
+        "account/password/changed/",
+        auth_views.PasswordChangeDoneView.as_view(),
+        name="password_change_done",
+    ),
+    path(
+        "password-reset/",
+        auth_views.PasswordResetView.as_view(
+            success_url=reverse_lazy("accounts:password_reset_done"),
+            email_template_name="registration/password_reset_email.txt",
+            subject_template_name="registration/password_reset_subject.txt",
+        ),
+        name="password_reset",
+    ),
+    path(
+        "password-reset/sent/",
+        auth_views.PasswordResetDoneView.as_view(),
+        name="password_reset_done",
+    ),
+    path(
+        "password-reset/<uidb64>/<token>/",
+        auth_views.PasswordResetConfirmView.as_view(
+            success_url=reverse_lazy("accounts:password_reset_complete")
+        ),
+        name="password_reset_confirm",
+    ),
+    path(
+        "password-reset/done/",
+        auth_views.PasswordResetCompleteView.as_view(),
+        name="password_reset_complete",
+    ),
+    # approvals
+    path("approvals/", views.approval_list, name="approval_list"),
+    path("approvals/orders/", views.all_orders, name="all_orders"),
+    path("approvals/orders/<int:order_id>/", views.approval_detail, name="approval_detail"),
+    path(
+        "approvals/orders/<int:order_id>/approve/",
+        views.order_approve_view,
+        name="order_approve",
+    ),
+    path("approvals/orders/<int:order_id>/reject/", views.order_reject_view, name="order_reject"),
+]
