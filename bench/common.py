@@ -46,6 +46,8 @@ def bench_env(database_url: str, **overrides: str) -> dict[str, str]:
             "SECRET_KEY": "bench-secret-key-not-for-production",
             "ALLOWED_HOSTS": "127.0.0.1",
             "STATIC_MANIFEST": "false",
+            # Plain HTTP on loopback stands in for the app behind its TLS proxy: no redirect.
+            "SECURE_SSL_REDIRECT": "false",
             "SANDBOX_ENABLED": "true",
             "DATABASE_URL": database_url,
             "LOG_LEVEL": "WARNING",
@@ -117,14 +119,22 @@ class Processes:
         self.stop_all()
 
 
+class NoRedirect(urllib.request.HTTPRedirectHandler):
+    """Report a redirect as it is (an HTTPError) instead of following it."""
+
+    def redirect_request(self, *args, **kwargs):
+        return None
+
+
 def wait_for_http(url: str, *, proc: subprocess.Popen, log: Path, timeout: float = 60) -> None:
     """Poll `url` until it answers at all (any status), or fail with the server's log."""
+    opener = urllib.request.build_opener(NoRedirect)
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         if proc.poll() is not None:
             raise RuntimeError(f"Server exited ({proc.returncode}):\n{tail(log)}")
         try:
-            urllib.request.urlopen(url, timeout=2).close()  # noqa: S310 (loopback URL)
+            opener.open(url, timeout=2).close()
             return
         except urllib.error.HTTPError:
             return
