@@ -216,14 +216,14 @@ class SpendChart:
 
 
 def _nice_ceiling(value: Decimal) -> Decimal:
-    """The smallest 1, 2, 2.5 or 5 × 10ⁿ at least `value` (so grid lines read well)."""
+    """A top for four grid lines that read well: 4 × a round step (1, 2, 2.5, 3, 4, 5, 6 or 8
+    × 10ⁿ) at least `value`."""
     if value <= 0:
-        return Decimal(100)
-    magnitude = Decimal(10) ** (len(str(int(value))) - 1)
-    for step in (1, 2, Decimal("2.5"), 5, 10):
-        if value <= step * magnitude:
-            return step * magnitude
-    return 10 * magnitude  # pragma: no cover
+        return Decimal(400)
+    quarter = value / 4
+    magnitude = Decimal(10) ** (len(str(int(quarter))) - 1)
+    steps = (1, 2, Decimal("2.5"), 3, 4, 5, 6, 8, 10)
+    return 4 * magnitude * next(step for step in steps if quarter <= step * magnitude)
 
 
 def spend_chart(months: list[MonthSpend], *, width=640, height=220) -> SpendChart:
@@ -236,7 +236,7 @@ def spend_chart(months: list[MonthSpend], *, width=640, height=220) -> SpendChar
         bar_height = float(m.total / top) * (plot_bottom - plot_top) if top else 0
         label = m.month.strftime("%b")
         if index == 0 or m.month.month == 1:
-            label += f" {m.month:%y}"
+            label += f" ’{m.month:%y}"
         bars.append(
             Bar(
                 month=m.month,

@@ -284,9 +284,12 @@ def test_the_spend_chart_is_an_accessible_svg_with_the_figures(overview, buyer, 
 def test_the_tallest_bar_fills_the_chart_and_a_zero_month_has_no_height(today):
     data = [MonthSpend(today.replace(day=1), Decimal(0)), MonthSpend(today, Decimal("800"))]
     chart = spend_chart(data)
-    assert chart.top == Decimal(1000)  # a round top line above the tallest bar
+    assert chart.top == Decimal(800)  # four round steps of $200 up to the tallest bar
     assert chart.bars[0].height == 0
-    assert chart.bars[1].height == pytest.approx(0.8 * (chart.plot_bottom - chart.plot_top), 0.01)
+    assert chart.bars[1].height == chart.plot_bottom - chart.plot_top
+    assert [value for _, value in chart.gridlines] == [0, 200, 400, 600, 800]
+    assert spend_chart([MonthSpend(today, Decimal("2281.40"))]).top == 2400
+    assert spend_chart([MonthSpend(today, Decimal(0))]).bars[0].height == 0
 
 
 # --- top SKUs --------------------------------------------------------------------------------

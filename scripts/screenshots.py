@@ -1,0 +1,313 @@
+"""Screenshots of every main page, at desktop and phone width, into docs/screenshots/.
+
+`make screenshots` runs this. It needs nothing running and touches nothing of yours: it makes a
+temporary SQLite database, serves the sandbox Cup Source API and Cupboard from threads on free
+loopback ports, loads the sandbox catalog, gives the demo buyer (demo / cupboard-demo) a year of
+order history, favourites and two team lists, then drives Chromium through the pages as that
+buyer — placing a real order through checkout, so the order and tracking pages show one.
+
+    .venv/bin/python scripts/screenshots.py [--out DIR]
+
+Chromium comes from CHROMIUM_PATH (default /usr/bin/chromium).
+"""
+
+import argparse
+import os
+import socket
+import sys
+import tempfile
+from datetime import UTC, date, datetime, timedelta
+from decimal import Decimal
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+VIEWPORTS = {"desktop": (1280, 900), "phone": (390, 844)}
+BUYER = ("demo", "cupboard-demo")
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-sync"]
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def configure(tmp: Path) -> int:
+    """Environment for a throwaway install; must run before Django is set up."""
+    sandbox_port = free_port()
+    os.environ.pop("CACHE_URL", None)
+    os.environ.update(
+        {
+            "DJANGO_SETTINGS_MODULE": "dashboard.settings",
+            "DJANGO_READ_DOT_ENV": "false",
+            "DJANGO_DEBUG": "true",
+            "SANDBOX_ENABLED": "true",
+            "SANDBOX_PORT": str(sandbox_port),
+            "SANDBOX_TIME_SCALE": "1",  # real time; the script moves the sandbox clock on instead
+            "CUPSOURCE_API_URL": f"http://127.0.0.1:{sandbox_port}/v1",
+            "DATABASE_URL": f"sqlite:///{tmp / 'screenshots.sqlite3'}",
+            "TASKS_BACKEND": "django.tasks.backends.immediate.ImmediateBackend",
+            "DJANGO_ALLOW_ASYNC_UNSAFE": "true",  # the ORM is used beside Playwright's loop
+            "LOG_LEVEL": "WARNING",
+        }
+    )
+    sys.path.insert(0, str(ROOT))
+    return sandbox_port
+
+
+def prepare(sandbox_port: int) -> str:
+    """Database, sandbox catalog and key, the demo logins, the sandbox server; a synced mirror."""
+    import django
+
+    django.setup()
+    from django.conf import settings
+    from django.core.management import call_command
+
+    call_command("migrate", verbosity=0, interactive=False)
+    call_command("createcachetable", verbosity=0)
+    call_command("sandbox_seed", verbosity=0)
+    from sandbox.server import make_server
+    from sandbox.services import create_key
+
+    settings.CUPSOURCE_API_KEY = create_key(account_name="Demo Café")
+    call_command("setup_demo", verbosity=0)
+    serve(make_server("127.0.0.1", sandbox_port))
+
+    from catalog_app.services import catalog_sync
+    from dashboard.supplier import get_client
+
+    with get_client() as client:
+        assert catalog_sync(client=client, trigger="command").status == "succeeded"
+    return settings.CUPSOURCE_API_KEY
+
+
+def serve(server) -> None:
+    import threading
+
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+
+
+def start_cupboard() -> str:
+    from django.core.servers.basehttp import ThreadedWSGIServer, WSGIRequestHandler
+    from django.core.wsgi import get_wsgi_application
+
+    class Quiet(WSGIRequestHandler):
+        def log_message(self, *args):
+            pass
+
+    server = ThreadedWSGIServer(("127.0.0.1", 0), Quiet, allow_reuse_address=False)
+    server.set_app(get_wsgi_application())
+    serve(server)
+    return f"http://127.0.0.1:{server.server_address[1]}"
+
+
+def months_ago(today: date, months: int, day: int) -> datetime:
+    index = today.year * 12 + today.month - 1 - months
+    return datetime(index // 12, index % 12 + 1, day, 10, 30, tzinfo=UTC)
+
+
+def seed_history() -> None:
+    """A year of the demo buyer's orders, favourites, lists — what a regular buyer would have."""
+    from django.contrib.auth import get_user_model
+    from django.utils import timezone
+
+    from catalog_app.models import Product
+    from favourites.models import Favourite, SavedList, SavedListItem, SeenDelivery
+    from orders_app.models import Address, BuyerSettings, Order, OrderEvent, OrderLine
+
+    buyer = get_user_model().objects.get(username=BUYER[0])
+    today = timezone.localdate()
+    address = Address.objects.create(
+        label="Main café", name="Dana's Café", line1="123 Commerce Way", city="Portland",
+        state="OR", zip="97201", created_by=buyer,
+    )  # fmt: skip
+    BuyerSettings.objects.create(user=buyer, default_address=address)
+    cup, lid = Product.objects.get(sku="CS-8OZ-ECO"), Product.objects.get(sku="CS-DOME-LID")
+    others = list(Product.objects.exclude(sku__in=[cup.sku, lid.sku]).order_by("sku")[:40:5])
+    bowl, cup12, plate, straw = others[0], others[1], others[2], others[3]
+    serial = iter(range(1, 1000))
+
+    def order(created, state, lines, *, status="delivered", tracking=None, problem=""):
+        n = next(serial)
+        subtotal = sum((p.unit_price * qty for p, qty in lines), Decimal(0))
+        shipping = Decimal("45.00") if state == "accepted" else None
+        o = Order.objects.create(
+            placed_by=buyer, state=state, reference=f"PO-{2400 + n}", po_number=f"PO-{2400 + n}",
+            address=address, payload={"items": [{"sku": p.sku, "qty": q} for p, q in lines],
+                                      "shipping_address": address.as_api()},
+            expected_subtotal=subtotal, subtotal=subtotal if shipping else None, shipping=shipping,
+            total=subtotal + shipping if shipping else None,
+            supplier_order_id=f"ord_demo_{n:03d}" if state == "accepted" else None,
+            supplier_status=status if state == "accepted" else "", problem=problem,
+            tracking=tracking, tracking_fetched_at=timezone.now() if tracking else None,
+            tracking_checked_at=timezone.now() + timedelta(days=1) if tracking else None,
+        )  # fmt: skip
+        OrderLine.objects.bulk_create(
+            OrderLine(order=o, product=p, sku=p.sku, name=p.name, qty=q, unit_price=p.unit_price,
+                      line_total=p.unit_price * q)
+            for p, q in lines
+        )  # fmt: skip
+        Order.objects.filter(pk=o.pk).update(created_at=created, accepted_at=created)
+        OrderEvent.objects.create(order=o, state=state, message="Placed (demo history).")
+        return o
+
+    def track(status, eta, *, signature=False, exception=False):
+        events = [{"at": f"{today - timedelta(days=1)}T15:00:00Z", "status": "in_transit",
+                   "location": "Reno, NV", "description": "Picked up by carrier"}]  # fmt: skip
+        if exception:
+            events.append({"at": f"{today}T08:10:00Z", "status": "exception",
+                           "location": "Portland, OR",
+                           "description": "Delivery attempted — business closed"})  # fmt: skip
+        return {"order_id": "demo", "status": status, "carrier": "UPS",
+                "tracking_number": "1ZDEMO0000000001", "estimated_delivery": eta.isoformat(),
+                "signature_required": signature, "events": events}  # fmt: skip
+
+    delivered = track("delivered", today)
+    for months in range(11, 0, -1):
+        scale = 1 + (months % 4)
+        order(months_ago(today, months, 6), "accepted",
+              [(cup, 5000 * scale), (lid, 5000 * scale), (bowl, 1000 * (months % 3 + 1))],
+              tracking=delivered)  # fmt: skip
+        if months % 3 == 0:
+            order(months_ago(today, months, 20), "accepted", [(cup12, 4000), (plate, 2000)],
+                  tracking=delivered)  # fmt: skip
+    now = timezone.now()
+    order(now - timedelta(days=2), "accepted", [(cup, 20000), (lid, 20000)], status="shipped",
+          tracking=track("in_transit", today + timedelta(days=2), signature=True))  # fmt: skip
+    attempted = order(now - timedelta(days=3), "accepted", [(bowl, 3000)], status="shipped",
+                      tracking=track("out_for_delivery", today + timedelta(days=1),
+                                     exception=True))  # fmt: skip
+    moved = order(now - timedelta(days=1), "accepted", [(straw, 5000)], status="shipped",
+                  tracking=track("in_transit", today + timedelta(days=5)))  # fmt: skip
+    SeenDelivery.objects.create(user=buyer, order=attempted, estimated_delivery=today)
+    SeenDelivery.objects.create(user=buyer, order=moved, estimated_delivery=today + timedelta(3))
+    order(
+        now - timedelta(hours=5),
+        "needs_changes",
+        [(plate, 3000)],
+        problem="Cup Source refused it: the quantity of one line is more than they stock.",
+    )
+    order(
+        now - timedelta(minutes=40),
+        "queued",
+        [(cup12, 8000)],
+        problem="Cup Source is busy right now; Cupboard sends it again in a minute.",
+    )
+
+    for product, stock in [(lid, 3 * lid.case_pack), (bowl, 0), (cup, None), (cup12, None)]:
+        Favourite.objects.create(user=buyer, product=product)
+        if stock is not None:
+            Product.objects.filter(pk=product.pk).update(stock=stock)
+    weekly = SavedList.objects.create(name="Weekly café", created_by=buyer, updated_by=buyer)
+    opening = SavedList.objects.create(name="Store opening", created_by=buyer, updated_by=buyer)
+    for saved, items in [(weekly, [(cup, 5), (lid, 10)]), (opening, [(cup12, 4), (plate, 2)])]:
+        for product, cases in items:
+            qty = max(cases, product.min_cases) * product.case_pack
+            SavedListItem.objects.create(saved_list=saved, product=product, qty=qty)
+
+
+def take_screenshots(url: str, out: Path) -> list[Path]:
+    from django.utils import timezone
+    from playwright.sync_api import expect, sync_playwright
+
+    from favourites.models import SavedList
+    from sandbox import clock
+
+    weekly = SavedList.objects.get(name="Weekly café").pk
+    saved: list[Path] = []
+    executable = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
+    with clock.frozen(timezone.now()), sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=executable, args=CHROMIUM_ARGS)
+
+        def shot(page, name: str, width: str) -> None:
+            page.wait_for_load_state("networkidle")
+            path = out / f"{name}-{width}.png"
+            page.screenshot(path=str(path), full_page=True)
+            saved.append(path)
+
+        def context(width: str):
+            w, h = VIEWPORTS[width]
+            return browser.new_context(viewport={"width": w, "height": h}, locale="en-US")
+
+        # Desktop: log in, look around, put a list in the cart and place a real order.
+        ctx = context("desktop")
+        page = ctx.new_page()
+        page.goto(f"{url}/login/")
+        shot(page, "01-login", "desktop")
+        page.get_by_label("Username").fill(BUYER[0])
+        page.get_by_label("Password").fill(BUYER[1])
+        page.get_by_role("button", name="Log in").click()
+        expect(page.get_by_role("heading", name="Overview")).to_be_visible()
+        state = ctx.storage_state()
+        pages = [
+            ("02-overview", "/"),
+            ("03-catalog", "/catalog/?category=cups"),
+            ("04-product", "/catalog/CS-8OZ-ECO/"),
+            ("05-favourites", "/favourites/"),
+            ("06-list", f"/favourites/lists/{weekly}/"),
+        ]
+        for name, path in pages:
+            page.goto(url + path)
+            shot(page, name, "desktop")
+        page.get_by_role("button", name="Add the whole list to the cart").click()
+        expect(page.get_by_role("heading", name="Your cart")).to_be_visible()
+        shot(page, "07-cart", "desktop")
+        page.get_by_role("link", name="Check out").click()
+        expect(page.get_by_role("heading", name="Check out")).to_be_visible()
+        shot(page, "08-checkout", "desktop")
+        page.get_by_label("PO reference (optional)").fill("PO-2501")
+        page.get_by_role("button", name="Place order").click()
+        expect(page.get_by_text("Cup Source has your order")).to_be_visible()
+        order_path = page.url.removeprefix(url)
+        clock.advance(timedelta(hours=4, minutes=30))  # picked up, on its way
+        page.goto(f"{url}{order_path}tracking/")
+        shot(page, "10-tracking", "desktop")
+        page.goto(f"{url}{order_path}")
+        shot(page, "09-order", "desktop")
+        page.goto(f"{url}/orders/")
+        shot(page, "11-orders", "desktop")
+        ctx.close()
+
+        # Phone: the same pages, with the same login (the cart refilled from the list).
+        ctx = context("phone")
+        page = ctx.new_page()
+        page.goto(f"{url}/login/")
+        shot(page, "01-login", "phone")
+        ctx.close()
+        w, h = VIEWPORTS["phone"]
+        ctx = browser.new_context(viewport={"width": w, "height": h}, storage_state=state)
+        page = ctx.new_page()
+        for name, path in pages:
+            page.goto(url + path)
+            shot(page, name, "phone")
+        page.get_by_role("button", name="Add the whole list to the cart").click()
+        shot(page, "07-cart", "phone")
+        for name, path in [
+            ("08-checkout", "/checkout/"),
+            ("10-tracking", f"{order_path}tracking/"),
+            ("09-order", order_path),
+            ("11-orders", "/orders/"),
+        ]:
+            page.goto(url + path)
+            shot(page, name, "phone")
+        ctx.close()
+        browser.close()
+    return saved
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--out", type=Path, default=ROOT / "docs" / "screenshots")
+    args = parser.parse_args()
+    args.out.mkdir(parents=True, exist_ok=True)
+    with tempfile.TemporaryDirectory(prefix="cupboard-screens-") as tmp:
+        sandbox_port = configure(Path(tmp))
+        prepare(sandbox_port)
+        seed_history()
+        url = start_cupboard()
+        for path in take_screenshots(url, args.out):
+            print(path.relative_to(ROOT) if path.is_relative_to(ROOT) else path)
+
+
+if __name__ == "__main__":
+    main()
