@@ -41,5 +41,11 @@ bench: $(STAMP)
 	$(PY) bench/catalog.py
 	$(PY) bench/sync.py
 
+.PHONY: screenshots
+# Screenshots of every main page (desktop and phone width) into docs/screenshots/, from a
+# throwaway database, sandbox and server (needs Chromium: CHROMIUM_PATH, default /usr/bin/chromium).
+screenshots: $(STAMP)
+	$(PY) scripts/screenshots.py
+
 clean:
 	rm -rf $(VENV) staticfiles db.sqlite3* test-db.sqlite3*

@@ -183,7 +183,7 @@ class Bar:
     x: float
     y: float
     height: float
-    label: str  # short month name (with the year on January and on the first bar)
+    label: str  # short month name (with the year on January)
     label_x: float  # the centre of the bar
 
 
@@ -235,7 +235,7 @@ def spend_chart(months: list[MonthSpend], *, width=640, height=220) -> SpendChar
     for index, m in enumerate(months):
         bar_height = float(m.total / top) * (plot_bottom - plot_top) if top else 0
         label = m.month.strftime("%b")
-        if index == 0 or m.month.month == 1:
+        if m.month.month == 1:  # every 12 months hold one January: it carries the year
             label += f" ’{m.month:%y}"
         bars.append(
             Bar(

@@ -366,3 +366,16 @@ def test_anonymous_visitors_are_sent_to_log_in(client, db):
     assert response.status_code == 302 and response["Location"].startswith(reverse("login"))
     got_it = client.post(reverse("delivery_date_seen", args=[1]))
     assert got_it.status_code == 302 and got_it["Location"].startswith(reverse("login"))
+
+
+def test_a_buyer_without_orders_is_told_what_the_chart_will_show(overview):
+    spend = section(overview(), "spend")
+    assert "No spend yet." in spend and 'class="chart chart-empty"' in spend
+
+
+def test_only_january_carries_the_year_on_the_chart(today):
+    months = [month_ago(today, n).date().replace(day=1) for n in range(11, -1, -1)]
+    chart = spend_chart([MonthSpend(month, Decimal(0)) for month in months])
+    labels = [bar.label for bar in chart.bars]
+    with_year = [label for label in labels if "’" in label]
+    assert len(with_year) == 1 and with_year[0].startswith("Jan ’")
