@@ -35,9 +35,16 @@ def favourite_set(*, user, product: Product, starred: bool) -> bool:
 # --- saved lists -----------------------------------------------------------------------------
 
 
+def _name_taken(name: str, *, other_than: SavedList | None = None) -> bool:
+    """Case-insensitively, for every alphabet (SQLite's iexact folds ASCII only; an
+    organisation has a handful of lists, so compare them here)."""
+    names = SavedList.objects.exclude(pk=other_than.pk if other_than else None)
+    return name.casefold() in {n.casefold() for n in names.values_list("name", flat=True)}
+
+
 def saved_list_create(*, user, name: str) -> SavedList:
     name = name.strip()
-    if SavedList.objects.filter(name__iexact=name).exists():
+    if _name_taken(name):
         raise ListError(f"There is already a list called “{name}”.")
     try:
         with transaction.atomic():
@@ -48,7 +55,7 @@ def saved_list_create(*, user, name: str) -> SavedList:
 
 def saved_list_rename(*, saved_list: SavedList, user, name: str) -> SavedList:
     name = name.strip()
-    if SavedList.objects.filter(name__iexact=name).exclude(pk=saved_list.pk).exists():
+    if _name_taken(name, other_than=saved_list):
         raise ListError(f"There is already a list called “{name}”.")
     saved_list.name, saved_list.updated_by = name, user
     saved_list.save(update_fields=["name", "updated_by", "updated_at"])
