@@ -21,6 +21,9 @@ run: $(STAMP)
 test: $(STAMP)
 	@scripts/test.sh
 
+serve: $(STAMP)
+	@scripts/serve.sh
+
 sandbox: $(STAMP)
 	$(PY) manage.py migrate --no-input -v 0
 	$(PY) manage.py sandbox_seed
