@@ -361,6 +361,8 @@ def report(
                 f"{r['p99']:8.2f} {r['requests']:9d} {r['non_2xx']:8d}  {r['errors'] or '-'}"
             )
         means[name] = statistics.fmean(r["rps"] for r in runs)
+    if not means["hello"]:
+        raise RuntimeError("no hello-world response completed: the run is too short")
     ratio = means["catalog"] / means["hello"]
     verdict = "met" if ratio >= GOAL else "NOT met"
     print(f"  mean req/s: hello {means['hello']:.1f}, catalog {means['catalog']:.1f}")
