@@ -40,7 +40,8 @@ cat <<MSG
 
   Cupboard is running.
     Dashboard:    http://127.0.0.1:$PORT/
-    Demo buyer:   demo / cupboard-demo        Staff (admin): admin / cupboard-admin
+    Demo buyer:   demo / cupboard-demo        Approver: approver / cupboard-approver
+    Staff (admin at /admin/): admin / cupboard-admin
     Sandbox API:  http://127.0.0.1:$SANDBOX_PORT/v1  (OpenAPI: http://127.0.0.1:$SANDBOX_PORT/v1/openapi.json)
   Press Ctrl-C to stop everything.
 
