@@ -1,4 +1,5 @@
 from accounts.roles import is_approver
+from dashboard.user_cache import user_fact
 from orders_app.models import Order
 
 
@@ -7,7 +8,7 @@ def roles(request):
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
         return {}
-    if not is_approver(user):
+    if not user_fact(request, "approver", lambda: is_approver(user)):
         return {"is_approver": False}
     waiting = Order.objects.filter(state=Order.State.PENDING_APPROVAL).exclude(placed_by=user)
     return {"is_approver": True, "approvals_waiting": waiting.count()}

@@ -5,6 +5,8 @@ from decimal import Decimal
 from django.db import models
 from django.db.models import Q
 
+from catalog_app.mirror import mirror_changed
+
 
 class Category(models.TextChoices):
     CUPS = "cups", "Cups"
@@ -22,6 +24,28 @@ LOW_STOCK_CASES = 10  # stock below this many cases is flagged "low stock"
 
 
 class ProductQuerySet(models.QuerySet):
+    """Every bulk write also changes the mirror's version (instance saves: see apps.py)."""
+
+    def update(self, **kwargs):
+        rows = super().update(**kwargs)
+        mirror_changed()
+        return rows
+
+    def bulk_create(self, objs, *args, **kwargs):
+        created = super().bulk_create(objs, *args, **kwargs)
+        mirror_changed()
+        return created
+
+    def bulk_update(self, objs, *args, **kwargs):
+        rows = super().bulk_update(objs, *args, **kwargs)
+        mirror_changed()
+        return rows
+
+    def delete(self):
+        deleted = super().delete()
+        mirror_changed()
+        return deleted
+
     def available(self):
         return self.filter(discontinued=False)
 

@@ -1,8 +1,6 @@
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.core.paginator import Paginator
-from django.db.models import Count
-from django.http import HttpRequest, HttpResponseRedirect
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.views.decorators.http import require_GET, require_POST
@@ -10,71 +8,29 @@ from django.views.decorators.vary import vary_on_headers
 
 from accounts.audit import Action, audit_record
 from catalog_app.forms import ProductFilterForm
-from catalog_app.models import Category, Material, Product, SyncRun
-from catalog_app.services import last_successful_sync
+from catalog_app.listing import last_sync, listing_html, messages_oob
+from catalog_app.mirror import mirror_version
+from catalog_app.models import Product, SyncRun
 from catalog_app.tasks import sync_catalog
-
-PER_PAGE = 25
 
 
 @require_GET
 @vary_on_headers("HX-Request")
-def product_list(request: HttpRequest) -> TemplateResponse:
+def product_list(request: HttpRequest) -> HttpResponse:
     form = ProductFilterForm(request.GET)
     if not form.is_valid():
         return TemplateResponse(request, "catalog_app/bad_filters.html", {"form": form}, status=400)
-    products = Product.objects.available()
-    query = form.cleaned_data["q"].strip()
-    if query:
-        products = products.search(query)
-    page = Paginator(products.filter(**form.filters()).order_by(*form.ordering), PER_PAGE).get_page(
-        form.cleaned_data["page"]
-    )
+    partial = bool(request.htmx) and not request.htmx.history_restore_request
+    version = mirror_version()
+    listing = listing_html(request, form, version=version, partial=partial)
+    if partial:
+        return HttpResponse(listing + messages_oob(request))
     context = {
-        "form": form,
-        "page": page,
-        "facets": _facets(form, products),
-        "query_without_page": _query_without(request, "page"),
-        "mirror_empty": not Product.objects.exists(),
-        "last_sync": last_successful_sync(),
+        "listing": listing,
+        "mirror_empty": not listing,
+        "last_sync": last_sync(version),
     }
-    template = "catalog_app/product_list.html"
-    if request.htmx and not request.htmx.history_restore_request:
-        template += "#results"
-    return TemplateResponse(request, template, context)
-
-
-def _facets(form: ProductFilterForm, products) -> list[dict]:
-    """Counts per value of each facet, under every other active filter."""
-    labels = {"category": dict(Category.choices), "material": dict(Material.choices)}
-    facets = []
-    for name, field in [
-        ("category", "category"),
-        ("material", "material"),
-        ("capacity", "capacity_oz"),
-    ]:
-        rows = (
-            products.filter(**form.filters(without=name))
-            .exclude(**{f"{field}__isnull": True})
-            .values_list(field)
-            .annotate(n=Count("id"))
-            .order_by(field)
-        )
-        counts = dict(rows)
-        if name in labels:
-            values = [(v, label, counts.get(v, 0)) for v, label in labels[name].items()]
-        else:
-            values = [(v, f"{v} oz", n) for v, n in counts.items()]
-        selected = form.cleaned_data.get(name)
-        facets.append({"name": name, "values": values, "selected": selected})
-    return facets
-
-
-def _query_without(request: HttpRequest, *names: str) -> str:
-    params = request.GET.copy()
-    for name in names:
-        params.pop(name, None)
-    return params.urlencode()
+    return TemplateResponse(request, "catalog_app/product_list.html", context)
 
 
 @require_GET
@@ -90,7 +46,7 @@ def product_detail(request: HttpRequest, sku: str) -> TemplateResponse:
         {
             "product": product,
             "related": related.order_by("sku"),
-            "last_sync": last_successful_sync(),
+            "last_sync": last_sync(mirror_version()),
         },
     )
 

@@ -27,6 +27,7 @@ from favourites.services import (
     saved_list_rename,
     saved_list_set_quantity,
 )
+from favourites.stars import star_state
 from orders_app.quantities import check_quantity
 from orders_app.services import CartError
 
@@ -66,8 +67,12 @@ def star(request: HttpRequest, sku: str) -> HttpResponse:
         else:
             messages.success(request, f"{product.name} is no longer in your favourites.")
         return redirect(_next(request, "favourites:index"))
-    context = {"product": product, "starred": starred, "next": request.POST.get("next", ""),
-               "labelled": request.POST.get("labelled") == "1"}  # fmt: skip
+    context = {
+        "product": product,
+        "state": star_state(starred),
+        "next": request.POST.get("next", ""),
+        "labelled": request.POST.get("labelled") == "1",
+    }
     return TemplateResponse(request, "favourites/includes/star.html", context)
 
 

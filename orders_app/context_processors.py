@@ -1,11 +1,15 @@
+from dashboard.user_cache import user_fact
 from orders_app.models import CartLine
 
 
 def cart_summary(request):
-    """The header's cart badge: how many lines the buyer's open cart has (one query)."""
+    """The header's cart badge: how many lines the buyer's open cart has."""
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
         return {}
-    return {
-        "cart_line_count": CartLine.objects.filter(cart__user=user, cart__status="open").count()
-    }
+    count = user_fact(
+        request,
+        "cart_lines",
+        lambda: CartLine.objects.filter(cart__user=user, cart__status="open").count(),
+    )
+    return {"cart_line_count": count}
