@@ -146,6 +146,10 @@ else:
     CACHES["shared"] = {
         "BACKEND": "django.core.cache.backends.db.DatabaseCache",
         "LOCATION": "cupboard_shared_cache",
+        # Never cull: past MAX_ENTRIES Django deletes a third of the rows, which could take the
+        # request budget or a lock with them. The table holds a few rows per buyer (the header
+        # figures, dashboard/user_cache.py) and a few dozen fixed keys.
+        "OPTIONS": {"MAX_ENTRIES": 1_000_000},
     }
 
 # Background work runs on django.tasks. Two queues, each with its own worker process, so that a

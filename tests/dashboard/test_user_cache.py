@@ -75,3 +75,13 @@ def test_only_approvers_get_the_approvals_link(client, django_user_model, in_gro
     for _ in range(2):  # computed, then from the cache
         has_link = reverse("accounts:approval_list") in client.get(PAGE).content.decode()
         assert has_link is in_group
+
+
+def test_many_buyers_figures_never_push_the_request_budget_out_of_the_shared_cache(db):
+    from django.core.cache import caches
+
+    cache = caches["shared"]
+    cache.set("cupsource:budget", "the budget's log", None)
+    for user_id in range(400):  # past Django's default MAX_ENTRIES (300), where it culls
+        cache.set(f"user:{user_id}:cart_lines", user_id, 3600)
+    assert cache.get("cupsource:budget") == "the budget's log"
