@@ -6,10 +6,9 @@ class CatalogAppConfig(AppConfig):
     name = "catalog_app"
 
     def ready(self):
-        from catalog_app.mirror import product_written, sync_run_written
-        from catalog_app.models import Product, SyncRun
+        from catalog_app.mirror import product_written
+        from catalog_app.models import Product
 
         # Saves and deletes of single products; bulk writes: ProductQuerySet.
         post_save.connect(product_written, sender=Product, dispatch_uid="catalog_mirror_save")
         post_delete.connect(product_written, sender=Product, dispatch_uid="catalog_mirror_delete")
-        post_save.connect(sync_run_written, sender=SyncRun, dispatch_uid="catalog_mirror_sync")

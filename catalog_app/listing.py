@@ -30,6 +30,7 @@ PER_PAGE = 25
 CACHE_TIMEOUT = 15 * 60  # a rendering is also dropped when the mirror changes
 # Letters and digits only, so that HTML escaping leaves it as it is.
 CSRF_PLACEHOLDER = "csrftokenplaceholder0cupboard0listing"
+LAST_SYNC_TIMEOUT = 60
 EMPTY_MIRROR = ""  # the cached "rendering" of an empty mirror: the page shows how to load it
 
 
@@ -63,14 +64,11 @@ def messages_oob(request: HttpRequest) -> str:
     return get_template("includes/messages.html").render({"messages": storage, "oob": True})
 
 
-def last_sync(version: str) -> SyncRun | None:
-    """The last successful sync, kept per mirror version (a successful sync changes it)."""
-    cache = caches["default"]
-    key = f"catalog:last-sync:{version}"
-    found = cache.get(key)
-    if found is None:
-        found = (last_successful_sync(),)
-        cache.set(key, found, CACHE_TIMEOUT)
+def last_sync() -> SyncRun | None:
+    """The last successful sync, for "catalog synced 3 min ago" (read at most once a minute)."""
+    found = caches["default"].get_or_set(
+        "catalog:last-sync", lambda: (last_successful_sync(),), LAST_SYNC_TIMEOUT
+    )
     return found[0]
 
 

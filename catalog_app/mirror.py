@@ -37,9 +37,3 @@ def _new_version() -> None:
 def product_written(**kwargs) -> None:
     """post_save / post_delete receiver for Product."""
     mirror_changed()
-
-
-def sync_run_written(instance, **kwargs) -> None:
-    """post_save receiver for SyncRun: pages say when the catalog was last synced."""
-    if instance.status == instance.Status.SUCCEEDED:
-        mirror_changed()

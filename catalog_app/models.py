@@ -24,27 +24,32 @@ LOW_STOCK_CASES = 10  # stock below this many cases is flagged "low stock"
 
 
 class ProductQuerySet(models.QuerySet):
-    """Every bulk write also changes the mirror's version (instance saves: see apps.py)."""
+    """Every bulk write that changes rows also changes the mirror's version (saves of single
+    products: see apps.py), so a sync that changed nothing keeps every cached listing."""
 
     def update(self, **kwargs):
         rows = super().update(**kwargs)
-        mirror_changed()
+        if rows:
+            mirror_changed()
         return rows
 
     def bulk_create(self, objs, *args, **kwargs):
         created = super().bulk_create(objs, *args, **kwargs)
-        mirror_changed()
+        if created:
+            mirror_changed()
         return created
 
     def bulk_update(self, objs, *args, **kwargs):
         rows = super().bulk_update(objs, *args, **kwargs)
-        mirror_changed()
+        if rows:
+            mirror_changed()
         return rows
 
     def delete(self):
-        deleted = super().delete()
-        mirror_changed()
-        return deleted
+        deleted, by_model = super().delete()
+        if deleted:
+            mirror_changed()
+        return deleted, by_model
 
     def available(self):
         return self.filter(discontinued=False)

@@ -28,7 +28,7 @@ def product_list(request: HttpRequest) -> HttpResponse:
     context = {
         "listing": listing,
         "mirror_empty": not listing,
-        "last_sync": last_sync(version),
+        "last_sync": last_sync(),
     }
     return TemplateResponse(request, "catalog_app/product_list.html", context)
 
@@ -46,7 +46,7 @@ def product_detail(request: HttpRequest, sku: str) -> TemplateResponse:
         {
             "product": product,
             "related": related.order_by("sku"),
-            "last_sync": last_sync(mirror_version()),
+            "last_sync": last_sync(),
         },
     )
 

@@ -4,6 +4,7 @@ import httpx
 import pytest
 from django.core.cache import caches
 
+from catalog_app.mirror import mirror_version
 from catalog_app.models import LidFit, Product, StagedProduct, SyncRun
 from catalog_app.services import LOCK_KEY, SyncAlreadyRunning, catalog_sync
 from cupsource.budget import SlidingWindowBudget
@@ -91,9 +92,19 @@ def test_it_creates_the_mirror_page_by_page(db, api):
 
 def test_a_second_run_with_nothing_new_changes_nothing(db, api):
     sync(api)
+    version = mirror_version()
     run = sync(api)
     assert (run.created, run.updated, run.discontinued) == (0, 0, 0)
     assert Product.objects.count() == 251
+    assert mirror_version() == version  # every rendered catalog listing stays valid
+
+
+def test_a_run_that_changes_a_product_changes_the_mirror_version(db, api):
+    sync(api)
+    version = mirror_version()
+    api.products[0] = product("CS-C000", stock=7)
+    sync(api)
+    assert mirror_version() != version
 
 
 def test_it_updates_changed_products_and_discontinues_vanished_ones(db, api):
