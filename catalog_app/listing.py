@@ -8,6 +8,7 @@ as placeholders in the shared rendering. A page view therefore costs a few cache
 lookups, however large the catalog.
 """
 
+from collections import Counter
 from hashlib import sha256
 
 from django.contrib.messages import get_messages
@@ -103,29 +104,39 @@ def _render(request: HttpRequest, form: ProductFilterForm, *, partial: bool) -> 
     return get_template(name).render(context)
 
 
+FACET_FIELDS = {"category": "category", "material": "material", "capacity": "capacity_oz"}
+
+
 def _facets(form: ProductFilterForm, products) -> list[dict]:
-    """Counts per value of each facet, under every other active filter."""
+    """Counts per value of each facet, under every other active filter: one GROUP BY over the
+    three facet columns (a few dozen rows, read from the covering index), summed here."""
+    lookups = {k: v for k, v in form.filters().items() if k not in FACET_FIELDS.values()}
+    rows = (
+        products.filter(**lookups)
+        .values_list(*FACET_FIELDS.values())
+        .annotate(n=Count("id"))
+        .order_by()
+    )
+    selected = {name: form.cleaned_data.get(name) or None for name in FACET_FIELDS}
+    counts = {name: Counter() for name in FACET_FIELDS}
+    for *values, n in rows:
+        row = dict(zip(FACET_FIELDS, values, strict=True))
+        for name in FACET_FIELDS:
+            others_match = all(
+                selected[other] is None or row[other] == selected[other]
+                for other in FACET_FIELDS
+                if other != name
+            )
+            if others_match and row[name] is not None:
+                counts[name][row[name]] += n
     labels = {"category": dict(Category.choices), "material": dict(Material.choices)}
     facets = []
-    for name, field in [
-        ("category", "category"),
-        ("material", "material"),
-        ("capacity", "capacity_oz"),
-    ]:
-        rows = (
-            products.filter(**form.filters(without=name))
-            .exclude(**{f"{field}__isnull": True})
-            .values_list(field)
-            .annotate(n=Count("id"))
-            .order_by(field)
-        )
-        counts = dict(rows)
+    for name in FACET_FIELDS:
         if name in labels:
-            values = [(v, label, counts.get(v, 0)) for v, label in labels[name].items()]
+            values = [(v, label, counts[name][v]) for v, label in labels[name].items()]
         else:
-            values = [(v, f"{v} oz", n) for v, n in counts.items()]
-        selected = form.cleaned_data.get(name)
-        facets.append({"name": name, "values": values, "selected": selected})
+            values = [(v, f"{v} oz", n) for v, n in sorted(counts[name].items())]
+        facets.append({"name": name, "values": values, "selected": selected[name]})
     return facets
 
 

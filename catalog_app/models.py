@@ -89,6 +89,11 @@ class Product(models.Model):
             models.Index(fields=["discontinued", "unit_price", "sku"], name="product_price_idx"),
             models.Index(fields=["discontinued", "stock"], name="product_stock_idx"),
             models.Index(fields=["name"], name="product_name_idx"),
+            # Covers the facet counts' GROUP BY (catalog_app/listing.py) and the page count.
+            models.Index(
+                fields=["discontinued", "category", "material", "capacity_oz"],
+                name="product_facets_idx",
+            ),
         ]
 
     def __str__(self):
