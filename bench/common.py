@@ -1,4 +1,4 @@
-"""Helpers shared by bench/catalog.py and bench/sync.py (stdlib only; no Django import here).
+"""Helpers shared by the bench/ scripts (stdlib only; no Django import here).
 
 Each benchmark builds a throwaway environment (its own database in a temporary directory, its
 own settings from environment variables), runs `manage.py` commands and servers as
@@ -7,6 +7,7 @@ subprocesses, and stops every process it started on the way out, even after an e
 
 from __future__ import annotations
 
+import calendar
 import contextlib
 import os
 import platform
@@ -17,6 +18,7 @@ import subprocess
 import sys
 import time
 import urllib.error
+import urllib.parse
 import urllib.request
 from pathlib import Path
 
@@ -206,3 +208,187 @@ def busy_note() -> str | None:
             f"note: a pytest run is using the machine (pids {', '.join(pids)}); figures may be low"
         )
     return None
+
+
+# --- helpers for bench/web.py and bench/soak.py (the whole production stack) -----------------
+
+SANDBOX_LOG_SETTINGS = '''"""Project settings plus the sandbox's access log (bench/common.py)."""
+
+from dashboard.settings import *  # noqa: F403
+
+LOGGING["loggers"]["django.server"] = {  # noqa: F405 (one line per request, with its time)
+    "level": "INFO",
+    "handlers": ["console"],
+    "propagate": False,
+}
+'''
+SANDBOX_LINE = re.compile(
+    r"^(\d{4}-\d\d-\d\d \d\d:\d\d:\d\d,\d{3}) \w+ (?:\[[^\]]*\] )?django\.server "
+    r'"(\w+) (\S+) HTTP/[\d.]+" (\d{3})',
+    re.M,
+)
+FAULT_LINE = re.compile(
+    r"^(\d{4}-\d\d-\d\d \d\d:\d\d:\d\d,\d{3}) \w+ (?:\[[^\]]*\] )?sandbox "
+    r"Injecting fault (\S+) into (\w+) (\S+)",
+    re.M,
+)
+
+
+def sandbox_log_settings(tmp: Path) -> dict[str, str]:
+    """Environment overrides that give `sandbox_serve` an access log (one INFO line per request,
+    with its time, method, path and status) and the fault lines: a settings module in `tmp`."""
+    (tmp / "bench_sandbox_settings.py").write_text(SANDBOX_LOG_SETTINGS)
+    return {
+        "DJANGO_SETTINGS_MODULE": "bench_sandbox_settings",
+        "PYTHONPATH": f"{tmp}{os.pathsep}{REPO}",
+        "LOG_LEVEL": "INFO",
+        "LOG_FORMAT": "plain",
+    }
+
+
+def log_time(stamp: str) -> float:
+    # Django sets the process's TZ to TIME_ZONE (UTC here), so asctime is UTC.
+    return calendar.timegm(time.strptime(stamp[:19], "%Y-%m-%d %H:%M:%S")) + int(stamp[20:]) / 1000
+
+
+def sandbox_requests(log: Path) -> list[tuple[float, str, str, int]]:
+    """(unix time, method, path, status) of every request in a sandbox access log. The time is
+    when the answer was written (after an injected `timeout`, when the hold ended)."""
+    text = log.read_text(errors="replace")
+    return [(log_time(t), m, p, int(s)) for t, m, p, s in SANDBOX_LINE.findall(text)]
+
+
+def sandbox_faults(log: Path) -> list[tuple[float, str, str, str]]:
+    """(unix time, fault kind, method, path) of every fault the sandbox injected."""
+    text = log.read_text(errors="replace")
+    return [(log_time(t), k, m, p) for t, k, m, p in FAULT_LINE.findall(text)]
+
+
+def start_stack(
+    procs: Processes, env: dict[str, str], tmp: Path, port: int, *, workers: int = 2
+) -> dict[str, subprocess.Popen]:
+    """What `make serve` (scripts/serve.sh) runs: gunicorn with an access log, the `default`
+    and `catalog` task workers and the scheduler; waits until gunicorn answers."""
+    started = {
+        "gunicorn": procs.start(
+            [
+                str(VENV_BIN / "gunicorn"),
+                "dashboard.wsgi",
+                "--workers",
+                str(workers),
+                "--bind",
+                f"127.0.0.1:{port}",
+                "--access-logfile",
+                str(tmp / "access.log"),
+            ],
+            env=env,
+            log=tmp / "gunicorn.log",
+        ),
+        "worker-default": procs.start(
+            [PYTHON, MANAGE, "db_worker", "--queue-name", "default", "--no-reload"],
+            env=env,
+            log=tmp / "worker-default.log",
+        ),
+        "worker-catalog": procs.start(
+            [PYTHON, MANAGE, "db_worker", "--queue-name", "catalog", "--no-reload"],
+            env=env,
+            log=tmp / "worker-catalog.log",
+        ),
+        "scheduler": procs.start(
+            [PYTHON, MANAGE, "run_scheduler"], env=env, log=tmp / "scheduler.log"
+        ),
+    }
+    wait_for_http(
+        f"http://127.0.0.1:{port}/healthz", proc=started["gunicorn"], log=tmp / "gunicorn.log"
+    )
+    return started
+
+
+def access_log_statuses(log: Path) -> dict[int, int]:
+    """How many responses of each status gunicorn's access log (the default format) shows."""
+    counts: dict[int, int] = {}
+    try:
+        text = log.read_text(errors="replace")
+    except OSError:
+        return counts
+    for status in re.findall(r'" (\d{3}) ', text):
+        counts[int(status)] = counts.get(int(status), 0) + 1
+    return counts
+
+
+def access_log_5xx(log: Path) -> list[str]:
+    """The lines of gunicorn's access log with a 5xx status."""
+    try:
+        text = log.read_text(errors="replace")
+    except OSError:
+        return []
+    return [line for line in text.splitlines() if re.search(r'" 5\d\d ', line)]
+
+
+class Browser:
+    """One buyer's cookies, as a browser keeps them, over plain HTTP on loopback.
+
+    http.cookiejar would not send the `Secure` cookies that production settings set (session,
+    CSRF) over plain HTTP, so the cookies are kept by hand. Redirects are reported, not followed.
+    """
+
+    def __init__(self, base: str) -> None:
+        self.base = base
+        self.cookies: dict[str, str] = {}
+        self.opener = urllib.request.build_opener(NoRedirect)
+
+    @property
+    def cookie_header(self) -> str:
+        return "; ".join(f"{name}={value}" for name, value in self.cookies.items())
+
+    def request(
+        self,
+        path: str,
+        data: dict[str, str] | None = None,
+        headers: dict[str, str] | None = None,
+        timeout: float = 120,
+    ) -> tuple[int, dict[str, str], str]:
+        """GET (or POST `data`, form-encoded); (status, headers, body text)."""
+        body = urllib.parse.urlencode(data).encode() if data is not None else None
+        request = urllib.request.Request(  # noqa: S310 (loopback)
+            self.base + path, data=body, headers={**(headers or {}), "Cookie": self.cookie_header}
+        )
+        try:
+            response = self.opener.open(request, timeout=timeout)
+        except urllib.error.HTTPError as exc:
+            response = exc
+        with response:
+            status, text = response.status, response.read().decode(errors="replace")
+            for header in response.headers.get_all("Set-Cookie") or []:
+                name, _, rest = header.partition("=")
+                value = rest.split(";", 1)[0]
+                if "expires=Thu, 01 Jan 1970" in header or "Max-Age=0" in header:
+                    self.cookies.pop(name, None)
+                else:
+                    self.cookies[name] = value
+            return status, dict(response.headers.items()), text
+
+    def csrf_token(self, path: str = "/cart/") -> str:
+        """The form token of a page (the `csrftoken` cookie comes with it)."""
+        status, _, body = self.request(path)
+        match = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', body)
+        if status != 200 or not match:
+            raise RuntimeError(f"GET {path} answered {status} with no CSRF token:\n{body[:500]}")
+        return match.group(1)
+
+    def login(self, username: str, password: str) -> None:
+        token = self.csrf_token("/login/")
+        status, _, body = self.request(
+            "/login/",
+            {"csrfmiddlewaretoken": token, "username": username, "password": password},
+        )
+        if status != 302 or "sessionid" not in self.cookies:
+            raise RuntimeError(f"Logging in as {username} answered {status}:\n{body[:500]}")
+
+
+def gunicorn_workers_memory(master_pid: int) -> list[tuple[int, int | None, int | None]]:
+    """(pid, VmRSS kB, VmHWM kB) of each worker child of a gunicorn master."""
+    return [
+        (pid, proc_status_kb(pid, "VmRSS"), proc_status_kb(pid, "VmHWM"))
+        for pid in child_pids(master_pid)
+    ]
