@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from functools import cached_property
 
-from django.db.models import Q
+from django.db.models import F, Q
 from django.utils import timezone
 
 from cupsource.budget import Priority
@@ -26,6 +26,7 @@ logger = logging.getLogger(__name__)
 
 FRESH_FOR = timedelta(seconds=60)
 BACKGROUND_EVERY = timedelta(minutes=10)
+REFRESH_TIME_BOX = timedelta(seconds=60)  # one background refresh run holds the worker this long
 FINAL = {"delivered"}
 ORDER_STATUS_FROM_TRACKING = {
     "label_created": "processing",
@@ -82,17 +83,33 @@ def tracking_for(order: Order, *, client_factory, priority=Priority.INTERACTIVE)
         return _refresh(order, client, priority)
 
 
-def tracking_refresh_open(*, client: CupSourceClient) -> int:
-    """Background refresh of every accepted, undelivered order not refreshed for a while."""
+def tracking_refresh_open(
+    *, client: CupSourceClient, time_box: timedelta = REFRESH_TIME_BOX
+) -> int:
+    """Background refresh of accepted, undelivered orders not refreshed for a while, the
+    longest unchecked first. It shares the worker with order sends, so it stops after
+    `time_box`, and as soon as an order is due to be sent or checked: the next run (every
+    TRACKING_REFRESH_INTERVAL) carries on where this one stopped."""
+    deadline = timezone.now() + time_box
     refreshed = 0
-    open_orders = Order.objects.filter(state=Order.State.ACCEPTED).exclude(
-        supplier_status="delivered"
+    open_orders = (
+        Order.objects.filter(state=Order.State.ACCEPTED)
+        .exclude(supplier_status="delivered")
+        .order_by(F("tracking_checked_at").asc(nulls_first=True), "pk")
     )
     for order in open_orders.iterator():
+        if timezone.now() >= deadline or _orders_due():
+            break
         claimed = _claim_refresh(order, older_than=BACKGROUND_EVERY)
         if claimed and not _refresh(order, client, Priority.BACKGROUND).problem:
             refreshed += 1
     return refreshed
+
+
+def _orders_due() -> bool:
+    return Order.objects.filter(
+        state__in=[Order.State.QUEUED, Order.State.IN_DOUBT], next_attempt_at__lte=timezone.now()
+    ).exists()
 
 
 def _is_final(order: Order) -> bool:

@@ -102,3 +102,39 @@ def test_the_background_refresh_covers_open_orders_once(accepted, supplier):
         assert tracking_refresh_open(client=client) == 1
         assert tracking_refresh_open(client=client) == 0  # refreshed recently
     assert len(tracking_calls(supplier)) == 1
+
+
+def test_the_background_refresh_gives_way_to_an_order_that_is_due(accepted, supplier):
+    """It shares the worker with order sends: an order waiting to be sent or checked goes
+    first, and the refresh carries on in its next run."""
+    Order.objects.create(
+        placed_by=accepted.placed_by,
+        reference="CB-DUE-1",
+        payload={},
+        expected_subtotal=0,
+        state=Order.State.QUEUED,
+        next_attempt_at=timezone.now(),
+    )
+    with supplier.client() as client:
+        assert tracking_refresh_open(client=client) == 0
+    assert tracking_calls(supplier) == []
+
+
+def test_an_order_due_later_does_not_stop_the_background_refresh(accepted, supplier):
+    Order.objects.create(
+        placed_by=accepted.placed_by,
+        reference="CB-LATER-1",
+        payload={},
+        expected_subtotal=0,
+        state=Order.State.QUEUED,
+        next_attempt_at=timezone.now() + timedelta(minutes=5),
+    )
+    with supplier.client() as client:
+        assert tracking_refresh_open(client=client) == 1
+
+
+def test_the_background_refresh_stops_at_its_time_box(accepted, supplier):
+    with supplier.client() as client:
+        assert tracking_refresh_open(client=client, time_box=timedelta(0)) == 0
+        assert tracking_refresh_open(client=client) == 1  # the next run does it
+    assert len(tracking_calls(supplier)) == 1
