@@ -1,6 +1,6 @@
-"""The fault soak: N orders placed through the dashboard while the sandbox injects every fault
-it knows, at the key's real 120 requests a minute; then 0 duplicates, 0 lost, every order in a
-final or actionable state.
+"""The fault soak: N orders through the dashboard with every sandbox fault on, at 120/min.
+
+Goal: 0 duplicates, 0 lost, every order in a final or actionable state.
 
     python bench/soak.py                     # 500 orders (~15 minutes), SQLite in a temp dir
     python bench/soak.py --quick             # 30 orders

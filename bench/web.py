@@ -1,5 +1,4 @@
-"""The dashboard under load, as production runs it: add to cart, 200 people watching tracking
-pages, and the memory of the processes.
+"""The dashboard under load as production runs it: add to cart, 200 tracking viewers, memory.
 
     python bench/web.py                      # SQLite in a temp dir; ~5 minutes
     python bench/web.py --quick              # a smoke test (short runs, 6 orders, 40 viewers)
