@@ -38,11 +38,19 @@ format: $(STAMP)
 	$(VENV)/bin/ruff check --fix .
 
 # Benchmarks (see docs/benchmarks.md): client overhead, catalog page vs hello world under wrk
-# (50,000 SKUs), and a 5,000 + 50,000-SKU sync at the real 120/min limit. About 10 minutes.
+# (50,000 SKUs), a 5,000 + 50,000-SKU sync at the real 120/min limit, and add to cart / 200
+# tracking viewers / worker memory under gunicorn. About 15 minutes.
 bench: $(STAMP)
 	$(PY) bench/client.py --stub -n 2000
 	$(PY) bench/catalog.py
 	$(PY) bench/sync.py
+	$(PY) bench/web.py
+
+# The fault soak: 500 orders through the dashboard with every sandbox fault on, at the real
+# 120/min (about 15 minutes).
+.PHONY: soak
+soak: $(STAMP)
+	$(PY) bench/soak.py
 
 # Scale-out (needs PostgreSQL at 127.0.0.1:5432 and Redis at 127.0.0.1:6379 — Redis database 9
 # is FLUSHDB'd — and locust from the "bench" extra): two gunicorn instances, the workers and the
