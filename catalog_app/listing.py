@@ -3,7 +3,7 @@
 Counting facets over tens of thousands of products and rendering 25 rows with their forms costs
 tens of milliseconds, yet the result is the same for every buyer until the mirror changes. So
 it is rendered once per URL and mirror version (catalog_app/mirror.py) and kept in the "default"
-cache; each request only fills in what is its own — the CSRF token and the buyer's stars, left
+cache (searches excepted: see _shareable); each request only fills in what is its own — the CSRF token and the buyer's stars, left
 as placeholders in the shared rendering. A page view therefore costs a few cache and database
 lookups, however large the catalog.
 """
@@ -41,12 +41,15 @@ def listing_html(
     """The listing for this request's filters ("" while the mirror is empty): the whole
     filters-and-results block, or with `partial` only the results (for htmx) and, since htmx
     swaps them out of band, the facet counts."""
-    cache = caches["default"]
-    key = _cache_key(request, version=version, partial=partial)
-    html = cache.get(key)
-    if html is None:
+    if _shareable(request, form):
+        cache = caches["default"]
+        key = _cache_key(request, version=version, partial=partial)
+        html = cache.get(key)
+        if html is None:
+            html = _render(request, form, partial=partial)
+            cache.set(key, html, CACHE_TIMEOUT)
+    else:
         html = _render(request, form, partial=partial)
-        cache.set(key, html, CACHE_TIMEOUT)
     if html == EMPTY_MIRROR:
         return SafeString(html)
     html = html.replace(CSRF_PLACEHOLDER, get_token(request))
@@ -71,6 +74,17 @@ def last_sync() -> SyncRun | None:
         "catalog:last-sync", lambda: (last_successful_sync(),), LAST_SYNC_TIMEOUT
     )
     return found[0]
+
+
+def _shareable(request: HttpRequest, form: ProductFilterForm) -> bool:
+    """Whether to keep this rendering. Only the filters, sort and page are: there are a few
+    thousand combinations at most. A search is rendered each time (a page view still costs only
+    ~20 ms), and so is a URL with parameters the form does not know, so that made-up URLs
+    cannot fill the cache."""
+    known = set(form.fields) - {"q"}
+    return not form.cleaned_data["q"].strip() and all(
+        name in known and len(request.GET.getlist(name)) == 1 for name in request.GET
+    )
 
 
 def _cache_key(request: HttpRequest, *, version: str, partial: bool) -> str:

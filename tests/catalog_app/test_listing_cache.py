@@ -132,3 +132,16 @@ def test_facet_counts_match_a_direct_count_for_every_filter_combination(make_pro
             if facet["name"] == "capacity":  # every capacity there is, and no other
                 there = set(expected.exclude(capacity_oz=None).values_list(field, flat=True))
                 assert {value for value, _, _ in facet["values"]} == there
+
+
+@pytest.mark.parametrize(
+    "params",
+    [{"q": "cup"}, {"category": "cups", "utm_source": "mail"}, {"category": ["cups", "cups"]}],
+    ids=["search", "unknown parameter", "repeated parameter"],
+)
+def test_searches_and_made_up_urls_are_not_kept(buyer_client, catalog, params):
+    buyer_client.get(URL, params)
+    with CaptureQueriesContext(connection) as queries:
+        body = buyer_client.get(URL, params).content.decode()
+    assert "CS-8OZ-ECO" in body or "CS-12OZ-PAP" in body
+    assert [q for q in queries if "GROUP BY" in q["sql"]]  # rendered again, not kept
