@@ -3,9 +3,9 @@
 Counting facets over tens of thousands of products and rendering 25 rows with their forms costs
 tens of milliseconds, yet the result is the same for every buyer until the mirror changes. So
 it is rendered once per URL and mirror version (catalog_app/mirror.py) and kept in the "default"
-cache (searches excepted: see _shareable); each request only fills in what is its own — the CSRF token and the buyer's stars, left
-as placeholders in the shared rendering. A page view therefore costs a few cache and database
-lookups, however large the catalog.
+cache (searches excepted: see _shareable); each request only fills in what is its own — the
+CSRF token and the buyer's stars, left as placeholders in the shared rendering. A page view
+therefore costs a few cache and database lookups, however large the catalog.
 """
 
 from collections import Counter
