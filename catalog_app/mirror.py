@@ -3,7 +3,7 @@
 Rendered catalog listings are cached under it (see catalog_app/listing.py), so a changed mirror
 is never served from an old rendering. The token lives in the "shared" cache, which every web
 process reads, and is replaced — never counted up, so no increment can be lost in a race — by
-every write: a sync, a checkout's price and stock refresh, the admin, a test's fixture.
+every write that changes rows: a sync, a checkout's price and stock refresh, a test's fixture.
 """
 
 import uuid
