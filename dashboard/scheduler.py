@@ -2,7 +2,8 @@
 
 Each job is enqueued at most once per interval across every scheduler process: the slot is
 claimed with an atomic `add` on the shared cache, so running two schedulers by mistake (or one
-per host) does not double the work.
+per host) does not double the work; and a job whose last copy still waits in the queue (a worker
+busy with a long task) is not enqueued again.
 """
 
 import logging
@@ -58,12 +59,23 @@ def _orders_pending() -> bool:
     return Order.objects.filter(state__in=Order.PENDING_STATES).exists()
 
 
+def _waiting_in_queue(job: Job) -> bool:
+    """Whether this job's task is already enqueued and not yet started (on the database task
+    backend): a second copy would only wait behind it. Running ones do not count — a worker
+    killed mid-task leaves its row "running" for ever."""
+    if "django_tasks_db" not in settings.TASKS["default"]["BACKEND"]:
+        return False
+    from django_tasks_db.models import DBTaskResult
+
+    return DBTaskResult.objects.ready().filter(task_path=job.task).exists()
+
+
 def tick(jobs: list[Job] = JOBS) -> list[str]:
     """Enqueue every job whose interval has passed; return the names of those enqueued."""
     cache = caches["shared"]
     enqueued = []
     for job in jobs:
-        if not job.needed():
+        if not job.needed() or _waiting_in_queue(job):
             continue
         if cache.add(f"scheduler:{job.name}", "claimed", timeout=job.interval()):
             import_string(job.task).enqueue(**job.kwargs)

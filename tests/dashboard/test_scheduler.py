@@ -156,3 +156,22 @@ def test_the_scheduled_catalog_sync_fills_the_mirror_from_the_sandbox(sandbox, s
     assert (run.status, run.trigger, run.created) == ("succeeded", "schedule", 120)
     assert Product.objects.count() == 120
     assert Product.objects.get(sku="CS-8OZ-ECO").stock == sandbox.product("CS-8OZ-ECO").stock
+
+
+def test_a_job_still_waiting_in_the_queue_is_not_enqueued_again(db, settings):
+    """On the database task backend: while a sweep waits behind a long task, the scheduler
+    does not pile up more copies of it; once it has started, the next interval enqueues again."""
+    from django.core.cache import caches
+    from django_tasks_db.models import DBTaskResult
+
+    settings.TASKS = {
+        "default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default", "catalog"]}
+    }
+    job = Job(name="orders-due", task="orders_app.tasks.process_due_orders", interval=lambda: 15)
+    assert tick([job]) == ["orders-due"]
+    caches["shared"].delete("scheduler:orders-due")  # its interval has passed
+    assert tick([job]) == []  # the first copy has not started
+    assert DBTaskResult.objects.filter(task_path=job.task).count() == 1
+    DBTaskResult.objects.filter(task_path=job.task).update(status="RUNNING")
+    assert tick([job]) == ["orders-due"]
+    assert DBTaskResult.objects.filter(task_path=job.task).count() == 2
