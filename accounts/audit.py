@@ -1,6 +1,9 @@
 """Writing the audit log (`AuditEntry`). Every entry says who, when and what."""
 
+from datetime import timedelta
+
 from django.db import models
+from django.utils import timezone
 
 from accounts.models import AuditEntry
 
@@ -47,3 +50,10 @@ def audit_address(address, user, action: str) -> AuditEntry:
         summary=f"{ADDRESS_VERBS[action]} address “{address.label}”",
         details={"address": str(address)},
     )
+
+
+def audit_prune(*, older_than_days: int) -> int:
+    """Delete entries older than `older_than_days`; return how many went."""
+    cutoff = timezone.now() - timedelta(days=older_than_days)
+    deleted, _ = AuditEntry.objects.filter(at__lt=cutoff).delete()
+    return deleted

@@ -301,6 +301,7 @@ class ClientCore:
         budget_max_wait: float,
         clock: Callable[[], float],
         user_agent: str,
+        on_result: Callable[[int | str], object] | None = None,
     ) -> None:
         if not api_key:
             raise ValueError("api_key must not be empty")
@@ -315,6 +316,7 @@ class ClientCore:
         self.budget = budget
         self.budget_max_wait = budget_max_wait
         self.clock = clock
+        self.on_result = on_result
         self.headers = {
             "Authorization": f"Bearer {api_key}",
             "Accept": "application/json",
@@ -425,6 +427,7 @@ class Call[T]:
     # --- helpers -----------------------------------------------------------------------------
 
     def _log(self, result: int | str, request_id: str | None) -> None:
+        """Log an attempt's result (a status or a transport error's name) and report it."""
         elapsed_ms = (self.core.clock() - self._started) * 1000
         logger.info(
             "%s %s -> %s in %.1f ms (attempt %d, request id %s)",
@@ -435,6 +438,8 @@ class Call[T]:
             self.attempt,
             request_id,
         )
+        if self.core.on_result is not None:
+            self.core.on_result(result)
 
     def _observe_rate_limit(self, response: httpx.Response, retry_after: float | None) -> None:
         budget = self.core.budget

@@ -45,6 +45,9 @@ class CupSourceClient:
     (read/write/pool timeout; connecting gets at most 5 s) or an ``httpx.Timeout``. ``transport``
     replaces the network (tests pass ``httpx.MockTransport``). ``sleep``, ``clock`` (monotonic,
     for durations in the log) and ``rng`` (``[0, 1)``, for jitter) are injectable.
+    ``on_result``, when given, is called after every attempt with what came back: the HTTP
+    status (an ``int``) or the transport error's class name (a ``str``, e.g. ``"ConnectError"``)
+    — the dashboard keeps "when did the API last answer, and how" from it.
 
     Use it as a context manager, or call :meth:`close`.
     """
@@ -66,6 +69,7 @@ class CupSourceClient:
         backoff_cap: float = 8.0,
         max_retry_after: float = 60.0,
         budget_max_wait: float = 90.0,
+        on_result: Callable[[int | str], object] | None = None,
     ) -> None:
         self._core = ClientCore(
             base_url,
@@ -76,6 +80,7 @@ class CupSourceClient:
             budget_max_wait=budget_max_wait,
             clock=clock,
             user_agent=user_agent,
+            on_result=on_result,
         )
         self._sleep = sleep
         self._http = httpx.Client(**self._core.http_options(), transport=transport)
@@ -260,6 +265,7 @@ class AsyncCupSourceClient:
         backoff_cap: float = 8.0,
         max_retry_after: float = 60.0,
         budget_max_wait: float = 90.0,
+        on_result: Callable[[int | str], object] | None = None,
     ) -> None:
         self._core = ClientCore(
             base_url,
@@ -270,6 +276,7 @@ class AsyncCupSourceClient:
             budget_max_wait=budget_max_wait,
             clock=clock,
             user_agent=user_agent,
+            on_result=on_result,
         )
         self._sleep = sleep
         self._http = httpx.AsyncClient(**self._core.http_options(), transport=transport)

@@ -1,25 +1,28 @@
 """Health checks for load balancers and process managers: JSON, no login, no secrets.
 
 - `/healthz`: the process is alive and serving (no I/O).
-- `/readyz`: the database and both caches answer, and the supplier API was reachable at its
-  last check. The supplier check reuses the cached status (at most one API call a minute,
-  whatever the probe frequency), so probes never eat into the request budget. A supplier
-  outage makes the answer "degraded" but still 200: Cupboard keeps serving the catalog, carts
-  and order history without it, so taking instances out of rotation would only make it worse.
+- `/readyz`: the database and both caches answer, and the supplier API answered its latest
+  call (made by any process: `supplier_status()` reads what the clients recorded and never
+  calls the API, so probes cost no request budget). A supplier outage, or no answer heard for
+  five minutes (is the worker running?), makes the answer "degraded" but still 200: Cupboard
+  keeps serving the catalog, carts and order history without it, so taking instances out of
+  rotation would only make it worse.
 """
 
 import logging
 import time
 import uuid
+from datetime import datetime
 
 from django.contrib.auth.decorators import login_not_required
 from django.core.cache import caches
 from django.db import connection
 from django.http import HttpRequest, JsonResponse
+from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
-from dashboard.supplier import supplier_status
+from dashboard.supplier import SupplierStatus, supplier_status
 
 logger = logging.getLogger(__name__)
 
@@ -36,8 +39,11 @@ def healthz(request: HttpRequest) -> JsonResponse:
 @never_cache
 def readyz(request: HttpRequest) -> JsonResponse:
     checks = {"database": _check(_database), "cache": _check(_caches)}
-    supplier = supplier_status()
-    checks["supplier"] = {"ok": supplier.reachable}
+    try:
+        supplier = supplier_status()
+    except Exception:  # the shared cache is down: the cache check above already says so
+        supplier = SupplierStatus(reachable=None)
+    checks["supplier"] = {"ok": supplier.reachable, "last_answer_s": _age(supplier.heard_at)}
     if not all(check["ok"] for name, check in checks.items() if name != "supplier"):
         status, code = "unavailable", 503
     elif not supplier.reachable:
@@ -55,6 +61,10 @@ def _check(probe) -> dict:
         logger.warning("Readiness check %s failed: %s", probe.__name__, exc.__class__.__name__)
         return {"ok": False, "ms": _ms(started)}
     return {"ok": True, "ms": _ms(started)}
+
+
+def _age(moment: datetime | None) -> int | None:
+    return None if moment is None else round((timezone.now() - moment).total_seconds())
 
 
 def _ms(started: float) -> float:

@@ -14,6 +14,8 @@ from django.conf import settings
 from django.core.cache import caches
 from django.utils.module_loading import import_string
 
+from dashboard.supplier import SUPPLIER_CHECK_INTERVAL, supplier_check_due
+
 logger = logging.getLogger(__name__)
 
 
@@ -45,10 +47,21 @@ JOBS = [
         interval=lambda: settings.TRACKING_REFRESH_INTERVAL,
     ),
     Job(
+        name="supplier-check",
+        task="dashboard.tasks.check_supplier",
+        interval=lambda: SUPPLIER_CHECK_INTERVAL,
+        needed=lambda: supplier_check_due(),
+    ),
+    Job(
         name="prune-task-results",
         task="dashboard.tasks.prune_task_results",
         interval=lambda: 24 * 3600,
         needed=lambda: "django_tasks_db" in settings.TASKS["default"]["BACKEND"],
+    ),
+    Job(
+        name="housekeeping",
+        task="dashboard.tasks.housekeeping",
+        interval=lambda: 24 * 3600,
     ),
 ]
 

@@ -189,10 +189,15 @@ AUTHENTICATION_BACKENDS = [
 # --- Security ------------------------------------------------------------------------------
 # Sessions: the key is rotated at login (django.contrib.auth.login); a session ends after
 # SESSION_IDLE_TIMEOUT seconds without a request (sliding: accounts' SlidingSessionMiddleware
-# renews it while the user is active).
+# renews it while the user is active), and SESSION_ABSOLUTE_TIMEOUT seconds after login however
+# active it is.
 SESSION_IDLE_TIMEOUT = env.int("SESSION_IDLE_TIMEOUT", default=30 * 60)
-if SESSION_IDLE_TIMEOUT <= 0:
-    raise ImproperlyConfigured("SESSION_IDLE_TIMEOUT must be a positive number of seconds.")
+SESSION_ABSOLUTE_TIMEOUT = env.int("SESSION_ABSOLUTE_TIMEOUT", default=12 * 3600)
+if not 0 < SESSION_IDLE_TIMEOUT <= SESSION_ABSOLUTE_TIMEOUT:
+    raise ImproperlyConfigured(
+        "SESSION_IDLE_TIMEOUT must be a positive number of seconds, and SESSION_ABSOLUTE_TIMEOUT "
+        "at least as long."
+    )
 SESSION_COOKIE_AGE = SESSION_IDLE_TIMEOUT
 
 # Production (DJANGO_DEBUG=false) is HTTPS only: secure cookies, HSTS for a year, redirects.
@@ -230,6 +235,12 @@ SECURE_CSP = {
     "object-src": [CSP.NONE],
     "frame-ancestors": [CSP.NONE],
 }
+
+# The audit log keeps entries for AUDIT_RETENTION_DAYS (0: for ever); the scheduler's daily
+# housekeeping deletes older ones, and expired sessions.
+AUDIT_RETENTION_DAYS = env.int("AUDIT_RETENTION_DAYS", default=365)
+if AUDIT_RETENTION_DAYS < 0:
+    raise ImproperlyConfigured("AUDIT_RETENTION_DAYS must be 0 (keep for ever) or more days.")
 
 # Brute force (django-axes): after AXES_FAILURE_LIMIT failed logins for one username from one
 # IP address, that pair is locked for AXES_COOLOFF_MINUTES; other users and other addresses

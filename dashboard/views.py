@@ -4,6 +4,7 @@ from django.template.response import TemplateResponse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_POST
 
+from catalog_app.listing import last_sync
 from dashboard.overview import (
     deliveries_due,
     estimated_delivery,
@@ -21,9 +22,8 @@ from orders_app.models import Order
 
 @require_GET
 def home(request: HttpRequest) -> TemplateResponse:
-    """The overview: every figure comes from the database, none from Cup Source. The only call
-    the page can cause is the supplier connection check, shared by every viewer and made at
-    most once a minute (`supplier_status()` caches it)."""
+    """The overview: every figure comes from the database, none from Cup Source; the connection
+    card shows how the API answered its latest call (`supplier_status()` never calls it)."""
     user, today = request.user, timezone.localdate()
     context = {
         "today": today,
@@ -34,6 +34,7 @@ def home(request: HttpRequest) -> TemplateResponse:
         "top_skus": top_skus(user, today=today),
         "low_stock": low_stock_favourites(user),
         "supplier": supplier_status(),
+        "last_sync": last_sync(),
     }
     return TemplateResponse(request, "dashboard/home.html", context)
 

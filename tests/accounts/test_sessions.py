@@ -1,4 +1,5 @@
-"""Sessions: a new session key at login (no fixation), and an idle timeout that slides."""
+"""Sessions: a new session key at login (no fixation), an idle timeout that slides, and an
+absolute timeout that activity does not push back."""
 
 import time
 from datetime import timedelta
@@ -8,7 +9,7 @@ from django.contrib.sessions.models import Session
 from django.urls import reverse
 from django.utils import timezone
 
-from accounts.middleware import RENEWED_AT
+from accounts.middleware import RENEWED_AT, SIGNED_IN_AT
 
 pytestmark = pytest.mark.django_db
 
@@ -76,3 +77,38 @@ def test_logging_out_ends_the_session(buyer_client):
     buyer_client.post(reverse("logout"))
     assert not Session.objects.filter(session_key=key).exists()
     assert buyer_client.get(reverse("orders:order_list")).status_code == 302
+
+
+def signed_in_ago(client, seconds):
+    session = client.session
+    session[SIGNED_IN_AT] = int(time.time()) - seconds
+    session.save()
+
+
+def test_an_active_session_ends_at_the_absolute_timeout(
+    settings, buyer_client, buyer, make_product
+):
+    from orders_app.services import cart_add, cart_for
+
+    cart_add(user=buyer, product=make_product("CS-8OZ-ECO"), qty=5000)
+    assert settings.SESSION_ABSOLUTE_TIMEOUT == 12 * 3600
+    buyer_client.get(reverse("orders:order_list"))  # active just now
+    signed_in_ago(buyer_client, 12 * 3600)
+
+    response = buyer_client.get(reverse("orders:order_list"))
+
+    assert response.status_code == 302
+    assert response.url.startswith(reverse("login"))
+    assert buyer_client.get(reverse("orders:order_list")).status_code == 302  # signed out
+    assert [line.qty for line in cart_for(buyer).lines.all()] == [5000]  # kept in the database
+
+
+def test_a_session_younger_than_the_absolute_timeout_goes_on(buyer_client):
+    signed_in_ago(buyer_client, 12 * 3600 - 60)
+    assert buyer_client.get(reverse("orders:order_list")).status_code == 200
+
+
+def test_logging_in_starts_the_absolute_timeout_afresh(client, buyer):
+    client.post(reverse("login"), {"username": "buyer", "password": "pw-buyer-123"})
+    client.get(reverse("orders:order_list"))
+    assert abs(client.session[SIGNED_IN_AT] - time.time()) < 5

@@ -172,3 +172,12 @@ def test_it_waits_for_the_budget_with_its_async_sleep(make_async_client, ok, pro
 
     assert sleeps == [pytest.approx(61.0)]  # window + the default 1 s safety margin
     assert len(script.requests) == 1
+
+
+def test_it_reports_every_attempt_to_on_result(make_async_client, ok, product):
+    results = []
+    client, _ = make_async_client(httpx.ReadTimeout("slow"), ok(product), on_result=results.append)
+
+    run(client, lambda: client.get_product("CS-8OZ-ECO"))
+
+    assert results == ["ReadTimeout", 200]

@@ -229,3 +229,27 @@ def test_a_bad_request_is_not_retried_even_with_retries_left(make_client, fail, 
         client.list_products(page=0)
 
     assert len(script.requests) == 1
+
+
+def test_it_reports_every_attempt_to_on_result(make_client, ok, fail, product):
+    results = []
+    client, _ = make_client(
+        httpx.ConnectError("refused"),
+        fail(503, "server_error"),
+        ok(product),
+        on_result=results.append,
+    )
+
+    client.get_product("CS-8OZ-ECO")
+
+    assert results == ["ConnectError", 503, 200]
+
+
+def test_it_reports_the_last_attempt_of_a_failed_call_too(make_client, fail):
+    results = []
+    client, _ = make_client(fail(401, "unauthorized"), on_result=results.append)
+
+    with pytest.raises(CupSourceError):
+        client.get_product("CS-8OZ-ECO")
+
+    assert results == [401]

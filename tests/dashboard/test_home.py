@@ -1,6 +1,9 @@
+import pytest
 from django.urls import reverse
 
 from catalog_app.models import SyncRun  # noqa: F401  (the app must load)
+from cupsource import APIConnectionError
+from dashboard.supplier import get_client
 
 
 def test_it_requires_login(client, db):
@@ -22,27 +25,45 @@ def test_a_wrong_password_says_so(client, buyer):
     assert "enter a correct username and password" in response.content.decode()
 
 
-def test_home_shows_the_sandbox_connected_with_its_product_count(client, buyer, sandbox, settings):
+def test_home_shows_the_supplier_connected_after_it_answered(client, buyer, sandbox, settings):
     sandbox.configure(settings)
+    with get_client() as api:
+        api.list_products(per_page=1)
     client.force_login(buyer)
+
     body = client.get(reverse("home")).content.decode()
+
     assert "Connected" in body
-    assert "Cup Source offers <strong>120</strong> products" in body
+    assert "Cup Source answered now" in body
 
 
-def test_home_checks_the_supplier_once_a_minute_at_most(client, buyer, sandbox, settings):
+def test_home_never_calls_the_supplier(client, buyer, sandbox, settings):
     from sandbox.models import RequestLog
 
     sandbox.configure(settings)
     client.force_login(buyer)
     for _ in range(5):
         client.get(reverse("home"))
-    assert RequestLog.objects.count() == 1
+    assert RequestLog.objects.count() == 0
 
 
 def test_home_says_when_the_supplier_is_unreachable(client, buyer, settings):
     settings.CUPSOURCE_API_URL = "http://127.0.0.1:9/v1"  # nothing listens on the discard port
+    with pytest.raises(APIConnectionError), get_client(max_retries=0) as api:
+        api.list_products(per_page=1)
     client.force_login(buyer)
+
     body = client.get(reverse("home")).content.decode()
+
     assert "Unreachable" in body
+    assert "the connection to it failed" in body
     assert "keeps working" in body
+
+
+def test_home_says_when_nothing_has_been_heard_from_the_supplier(client, buyer):
+    client.force_login(buyer)
+
+    body = client.get(reverse("home")).content.decode()
+
+    assert "Not checked yet" in body
+    assert "worker is running" in body

@@ -21,12 +21,17 @@ def test_an_unsafe_incoming_request_id_is_replaced(client, db):
     assert "\n" not in response["X-Request-ID"] and response["X-Request-ID"] != "bad id"
 
 
-def test_log_lines_made_during_a_request_carry_its_id(client, buyer, caplog, settings):
-    settings.CUPSOURCE_API_URL = "http://127.0.0.1:9/v1"  # the home page logs the failed check
+def test_log_lines_made_during_a_request_carry_its_id(
+    client, buyer, make_product, caplog, settings
+):
+    from orders_app.services import cart_add
+
+    settings.CUPSOURCE_API_URL = "http://127.0.0.1:9/v1"  # checkout logs its failed re-check
+    cart_add(user=buyer, product=make_product("CS-8OZ-ECO"), qty=5000)
     client.force_login(buyer)
     caplog.handler.addFilter(RequestIdFilter())
     with caplog.at_level(logging.INFO):
-        response = client.get(reverse("home"), headers={"X-Request-ID": "req-abcdef12"})
+        response = client.get(reverse("orders:checkout"), headers={"X-Request-ID": "req-abcdef12"})
     assert response["X-Request-ID"] == "req-abcdef12"
     supplier_lines = [r for r in caplog.records if r.name in {"cupsource", "dashboard.supplier"}]
     assert supplier_lines and {r.request_id for r in supplier_lines} == {"req-abcdef12"}

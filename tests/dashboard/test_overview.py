@@ -5,12 +5,11 @@ from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 
 import pytest
-from django.core.cache import cache
 from django.urls import reverse
 from django.utils import timezone
 
 from dashboard.overview import MonthSpend, attention_states, spend_by_month, spend_chart
-from dashboard.supplier import STATUS_CACHE_KEY, SupplierStatus
+from dashboard.supplier import record_result
 from favourites.models import Favourite
 from orders_app.models import Order, OrderLine
 
@@ -74,8 +73,8 @@ def today():
 
 @pytest.fixture
 def connected():
-    """The supplier status as the once-a-minute check left it (so the page makes no call)."""
-    cache.set(STATUS_CACHE_KEY, SupplierStatus(reachable=True, product_count=300), 60)
+    """The supplier answered its latest call (the page itself makes no call)."""
+    record_result(200)
 
 
 @pytest.fixture
@@ -351,14 +350,12 @@ def test_the_overview_makes_no_api_call(overview, busy_buyer, no_api):
     assert no_api == []
 
 
-def test_with_no_status_cached_the_only_call_is_the_connection_check(
+def test_with_nothing_heard_from_the_supplier_it_still_makes_no_call(
     buyer_client, busy_buyer, no_api
 ):
     body = buyer_client.get(reverse("home")).content.decode()
-    assert [request.url.path for request in no_api] == ["/v1/products"]
-    assert "Unreachable" in body and "Delivery attempted" in body
-    buyer_client.get(reverse("home"))
-    assert len(no_api) == 1  # the failed check is cached for a minute too
+    assert no_api == []
+    assert "Not checked yet" in body and "Delivery attempted" in body
 
 
 def test_anonymous_visitors_are_sent_to_log_in(client, db):

@@ -2,6 +2,7 @@
 
 import signal
 import threading
+import time
 from io import StringIO
 
 import pytest
@@ -11,6 +12,7 @@ from django.db import connections
 from catalog_app.models import Product, SyncRun
 from dashboard import scheduler
 from dashboard.scheduler import JOBS, Job, tick
+from dashboard.supplier import record_result
 
 
 class Enqueued:
@@ -99,7 +101,8 @@ def test_intervals_are_read_from_settings_at_each_tick(db, enqueued, settings):
 
     runs = [tick() for _ in range(3)]
 
-    assert runs == [["catalog-sync", "tracking-refresh"], ["catalog-sync"], ["catalog-sync"]]
+    first = ["catalog-sync", "tracking-refresh", "supplier-check", "housekeeping"]
+    assert runs == [first, ["catalog-sync"], ["catalog-sync"]]
     assert enqueued.calls[0] == ("catalog_app.tasks.sync_catalog", {"trigger": "schedule"})
 
 
@@ -129,8 +132,22 @@ def test_an_idle_job_is_skipped_without_using_up_its_interval(db, enqueued):
 
 
 def test_jobs_with_nothing_to_do_are_not_enqueued(db, enqueued):
-    # No order is waiting and the immediate task backend keeps no results to prune.
-    assert tick() == ["catalog-sync", "tracking-refresh"]
+    # No order is waiting, the immediate task backend keeps no results to prune, and the
+    # supplier answered a call just now.
+    record_result(200)
+    assert tick() == ["catalog-sync", "tracking-refresh", "housekeeping"]
+
+
+def test_the_supplier_is_checked_only_after_a_minute_without_an_answer(db, enqueued, monkeypatch):
+    check = [job for job in JOBS if job.name == "supplier-check"]
+    record_result(200)
+    assert tick(check) == []
+
+    later = time.time() + 61
+    monkeypatch.setattr("dashboard.supplier.time.time", lambda: later)
+
+    assert tick(check) == ["supplier-check"]
+    assert enqueued.paths() == ["dashboard.tasks.check_supplier"]
 
 
 def test_run_scheduler_once_enqueues_the_due_jobs_and_exits(db, enqueued, restore_signals):
@@ -139,10 +156,17 @@ def test_run_scheduler_once_enqueues_the_due_jobs_and_exits(db, enqueued, restor
     call_command("run_scheduler", "--once", stdout=out)
     call_command("run_scheduler", "--once", stdout=out)
 
-    assert out.getvalue().splitlines() == ["Enqueued catalog-sync.", "Enqueued tracking-refresh."]
+    assert out.getvalue().splitlines() == [
+        "Enqueued catalog-sync.",
+        "Enqueued tracking-refresh.",
+        "Enqueued supplier-check.",
+        "Enqueued housekeeping.",
+    ]
     assert enqueued.paths() == [
         "catalog_app.tasks.sync_catalog",
         "orders_app.tasks.refresh_open_tracking",
+        "dashboard.tasks.check_supplier",
+        "dashboard.tasks.housekeeping",
     ]
 
 

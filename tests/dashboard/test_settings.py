@@ -52,3 +52,9 @@ def test_debug_off_with_everything_set_starts():
 def test_development_needs_no_configuration():
     result = start(DJANGO_DEBUG="true")
     assert result.returncode == 0, result.stderr
+
+
+def test_an_absolute_session_timeout_shorter_than_the_idle_one_is_refused():
+    result = start(DJANGO_DEBUG="true", SESSION_IDLE_TIMEOUT="3600", SESSION_ABSOLUTE_TIMEOUT="60")
+    assert result.returncode != 0
+    assert "SESSION_ABSOLUTE_TIMEOUT" in result.stderr
