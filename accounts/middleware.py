@@ -2,7 +2,11 @@ import time
 
 from django.conf import settings
 from django.contrib.auth import logout
+from django.contrib.auth import middleware as auth_middleware
+from django.contrib.auth.views import redirect_to_login
 from django.http import HttpRequest, HttpResponse
+from django.shortcuts import resolve_url
+from django_htmx.http import HttpResponseClientRedirect
 
 RENEWED_AT = "_idle_renewed_at"
 SIGNED_IN_AT = "_signed_in_at"
@@ -33,3 +37,21 @@ class SlidingSessionMiddleware:
         if signed_in and now - request.session.get(RENEWED_AT, 0) >= self.renew_after:
             request.session[RENEWED_AT] = now  # saved, with a new expiry, on the way out
         return response
+
+
+class LoginRequiredMiddleware(auth_middleware.LoginRequiredMiddleware):
+    """Django's, except for htmx requests: when a session has ended, a fragment request (a
+    filter change, an add to cart, the tracking poll) would otherwise follow the redirect and
+    swap the login page into a corner of the page. It gets an `HX-Redirect` instead, so the
+    whole page goes to log in — and comes back to that page, not to the fragment's URL."""
+
+    def handle_no_permission(self, request, view_func):
+        if not request.htmx:
+            return super().handle_no_permission(request, view_func)
+        page = request.htmx.current_url_abs_path or resolve_url(settings.LOGIN_REDIRECT_URL)
+        login = redirect_to_login(
+            page,
+            resolve_url(self.get_login_url(view_func)),
+            self.get_redirect_field_name(view_func),
+        )
+        return HttpResponseClientRedirect(login.url)

@@ -112,3 +112,34 @@ def test_logging_in_starts_the_absolute_timeout_afresh(client, buyer):
     client.post(reverse("login"), {"username": "buyer", "password": "pw-buyer-123"})
     client.get(reverse("orders:order_list"))
     assert abs(client.session[SIGNED_IN_AT] - time.time()) < 5
+
+
+def test_an_htmx_request_after_the_session_ended_sends_the_whole_page_to_log_in(client, db):
+    response = client.post(
+        reverse("orders:cart_add"),
+        {"sku": "CS-8OZ-ECO", "qty": "5"},
+        headers={
+            "HX-Request": "true",
+            "HX-Current-URL": "http://testserver/catalog/?category=cups",
+        },
+    )
+
+    assert response.status_code == 200  # htmx acts on HX-Redirect only in a 2xx answer
+    assert response["HX-Redirect"] == reverse("login") + "?next=/catalog/%3Fcategory%3Dcups"
+    assert response.content == b""
+
+
+def test_an_htmx_request_from_another_site_is_not_sent_back_there(client, db):
+    response = client.get(
+        reverse("orders:order_list"),
+        headers={"HX-Request": "true", "HX-Current-URL": "https://evil.example/phish"},
+    )
+
+    assert response["HX-Redirect"] == reverse("login") + "?next=/"
+
+
+def test_a_plain_request_is_still_redirected_to_log_in(client, db):
+    response = client.get(reverse("orders:order_list"))
+
+    assert response.status_code == 302
+    assert response.url == reverse("login") + "?next=/orders/"
