@@ -16,6 +16,7 @@ urlpatterns = [
     path("checkout/", checkout.checkout, name="checkout"),
     # orders and tracking
     path("orders/", orders.order_list, name="order_list"),
+    path("orders/export.csv", orders.order_export, name="order_export"),
     path("orders/<int:order_id>/", orders.order_detail, name="order_detail"),
     path("orders/<int:order_id>/reorder/", orders.order_reorder, name="order_reorder"),
     path("orders/<int:order_id>/resubmit/", orders.order_resubmit_view, name="order_resubmit"),

@@ -1,15 +1,17 @@
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.db.models import Count, Q, Sum
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.template.defaultfilters import pluralize
 from django.template.response import TemplateResponse
+from django.utils import timezone
 from django.views.decorators.http import require_GET, require_POST
 from django.views.decorators.vary import vary_on_headers
 
 from catalog_app.models import Product
 from dashboard.supplier import get_web_client
+from orders_app.export import orders_csv
 from orders_app.forms import OrderFilterForm, QuantityForm
 from orders_app.models import Order
 from orders_app.quantities import check_quantity
@@ -44,6 +46,21 @@ def order_list(request: HttpRequest) -> TemplateResponse:
             "filtered": bool(params),
         },
     )
+
+
+@require_GET
+def order_export(request: HttpRequest) -> HttpResponse:
+    """The order list's orders (same filters, every page) as CSV, one row per line."""
+    form = OrderFilterForm(request.GET)
+    if not form.is_valid():
+        return TemplateResponse(
+            request, "orders_app/order_list.html", {"form": form, "page": None}, status=400
+        )
+    orders = _filter(Order.objects.for_user(request.user), form.cleaned_data)
+    response = StreamingHttpResponse(orders_csv(orders), content_type="text/csv; charset=utf-8")
+    filename = f"cupboard-orders-{timezone.localdate():%Y-%m-%d}.csv"
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
 
 
 def _filter(orders, data: dict):
