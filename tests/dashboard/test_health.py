@@ -36,7 +36,7 @@ def test_readyz_is_ok_with_database_cache_and_supplier(client, sandbox, settings
         "cache": True,
         "supplier": True,
     }
-    assert body["checks"]["supplier"]["last_answer_s"] in (0, 1)
+    assert 0 <= body["checks"]["supplier"]["last_answer_s"] < 30
 
 
 def test_readyz_is_degraded_not_down_when_the_supplier_is(client, db, settings):

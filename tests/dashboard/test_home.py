@@ -34,7 +34,7 @@ def test_home_shows_the_supplier_connected_after_it_answered(client, buyer, sand
     body = client.get(reverse("home")).content.decode()
 
     assert "Connected" in body
-    assert "Cup Source answered now" in body
+    assert "Cup Source answered" in body  # "now" or "N seconds ago", as the machine goes
 
 
 def test_home_never_calls_the_supplier(client, buyer, sandbox, settings):
