@@ -58,7 +58,7 @@ def _row(order: Order, line: OrderLine) -> list[str]:
         _amount(order.shipping),
         _amount(order.total),
         order.currency,
-        _text(_ship_to(order.payload.get("shipping_address") or {})),
+        _text(_ship_to(order.shipping_address)),
         _text(order.placed_by.get_username()),
     ]
 
@@ -72,6 +72,8 @@ def _amount(value: Decimal | None, places: int = 2) -> str:
 
 
 def _ship_to(address: dict) -> str:
-    place = " ".join(part for part in (address.get("state"), address.get("zip")) if part)
-    parts = [address.get(key) for key in ("name", "line1", "line2", "city")] + [place]
+    """One line, as `includes/ship_to.html` shows it on several: name, line1, line2, city,
+    state ZIP."""
+    parts = [address.get(key) for key in ("name", "line1", "line2", "city")]
+    parts.append(f"{address['state']} {address['zip']}")
     return ", ".join(part for part in parts if part)
