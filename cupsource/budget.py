@@ -146,6 +146,17 @@ class SlidingWindowBudget:
         now = self._clock()
         self.store.update(lambda state: self._observe(state, now, limit, remaining, reset))
 
+    def usage(self) -> tuple[int, int, float]:
+        """``(requests counted now, the limit in force, seconds until a 429's block ends)``,
+        for people watching the budget; changes nothing."""
+        now = self._clock()
+
+        def read(state: State | None) -> tuple[State | None, tuple[int, int, float]]:
+            log, blocked_until, limit = self._load(state, now)
+            return state, (len(log), limit, max(blocked_until - now, 0.0))
+
+        return self.store.update(read)
+
     # --- pure state transitions: (state, now, ...) -> (new state, result) ------------------
 
     def _load(self, state: State | None, now: float) -> tuple[list[float], float, int]:

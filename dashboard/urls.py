@@ -2,7 +2,7 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
-from dashboard import health, views
+from dashboard import health, status, views
 
 urlpatterns = [
     path("", views.home, name="home"),
@@ -17,6 +17,7 @@ urlpatterns = [
     path("", include("orders_app.urls")),
     path("", include("accounts.urls")),
     path("favourites/", include("favourites.urls")),
+    path("admin/status/", admin.site.admin_view(status.system_status), name="system_status"),
     path("admin/", admin.site.urls),
     path("healthz", health.healthz, name="healthz"),
     path("readyz", health.readyz, name="readyz"),
