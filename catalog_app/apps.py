@@ -4,6 +4,7 @@ from django.db.models.signals import post_delete, post_save
 
 class CatalogAppConfig(AppConfig):
     name = "catalog_app"
+    verbose_name = "Catalog mirror"
 
     def ready(self):
         from catalog_app.mirror import product_written

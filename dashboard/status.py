@@ -13,6 +13,7 @@ from django.conf import settings
 from django.contrib.admin import site
 from django.db.models import Count, Max, Min, Q
 from django.http import HttpRequest
+from django.template.defaultfilters import pluralize
 from django.template.response import TemplateResponse
 from django.utils import timezone
 from django.views.decorators.http import require_GET
@@ -116,7 +117,7 @@ def _tasks() -> dict:
     jobs = [
         {
             "name": job.name,
-            "every": timedelta(seconds=job.interval()),
+            "every": _every(job.interval()),
             "last_enqueued": enqueued.get(job.task),
         }
         for job in JOBS
@@ -124,3 +125,12 @@ def _tasks() -> dict:
     since = timezone.now() - FAILURES_SHOWN_FOR
     failures = results.failed().filter(finished_at__gte=since).order_by("-finished_at")[:10]
     return {"queues": queues, "jobs": jobs, "failures": failures}
+
+
+def _every(seconds: int) -> str:
+    """An interval as people say it: "15 seconds", "5 minutes", "1 day"."""
+    for unit, size in (("day", 86400), ("hour", 3600), ("minute", 60)):
+        if seconds >= size and seconds % size == 0:
+            count = seconds // size
+            return f"{count} {unit}{pluralize(count)}"
+    return f"{seconds} second{pluralize(seconds)}"

@@ -4,6 +4,7 @@ from django.db.models.signals import post_delete, post_save
 
 class OrdersAppConfig(AppConfig):
     name = "orders_app"
+    verbose_name = "Orders, carts and addresses"
 
     def ready(self):
         from orders_app.models import Cart, CartLine

@@ -110,3 +110,14 @@ def test_without_the_database_task_backend_it_says_so(status_page):
     assert "Tasks run with <code>django.tasks.backends.immediate.ImmediateBackend</code>" in (
         status_page()
     )
+
+
+@pytest.mark.parametrize(
+    ("seconds", "said"),
+    [(15, "15 seconds"), (1, "1 second"), (60, "1 minute"), (900, "15 minutes"),
+     (90, "90 seconds"), (86400, "1 day"), (7200, "2 hours")],
+)  # fmt: skip
+def test_intervals_are_said_as_people_say_them(seconds, said):
+    from dashboard.status import _every
+
+    assert _every(seconds) == said
