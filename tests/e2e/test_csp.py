@@ -66,6 +66,7 @@ def test_no_page_breaks_the_content_security_policy(page: Page, staff_site):
         f"/approvals/orders/{order.pk}/",
         "/account/password/",
         "/admin/",
+        "/admin/status/",
         "/admin/orders_app/order/",
         f"/admin/orders_app/order/{order.pk}/change/",
         "/admin/orders_app/order/?state__exact=pending_approval",
