@@ -341,3 +341,19 @@ def test_a_store_without_state_starts_an_empty_budget():
 def test_it_refuses_a_nonsensical_configuration(kwargs):
     with pytest.raises(ValueError):
         SlidingWindowBudget(**kwargs)
+
+
+def test_usage_counts_the_window_and_the_block_without_changing_them():
+    clock = FakeClock()
+    budget = SlidingWindowBudget(limit=10, interactive_reserve=2, clock=clock)
+    assert budget.usage() == (0, 10, 0.0)
+    for _ in range(3):
+        budget.reserve(BACKGROUND)
+    budget.observe(limit=10, remaining=0, reset=30)  # a 429: the server counted them all
+
+    used, limit, blocked_for = budget.usage()
+
+    assert (used, limit, blocked_for) == (10, 10, 30.0)
+    assert budget.usage() == (10, 10, 30.0)  # reading twice changes nothing
+    clock.now += 61.5  # one window (and the safety margin) later everything has expired
+    assert budget.usage() == (0, 10, 0.0)
