@@ -24,12 +24,9 @@ ATTENTION = [Order.State.NEEDS_CHANGES, Order.State.IN_DOUBT, Order.State.QUEUED
 
 @require_GET
 def order_list(request: HttpRequest) -> TemplateResponse:
-    form = OrderFilterForm(request.GET)
-    if not form.is_valid():
-        return TemplateResponse(
-            request, "orders_app/order_list.html", {"form": form, "page": None}, status=400
-        )
-    orders = _filter(Order.objects.for_user(request.user), form.cleaned_data)
+    form, orders = _filtered(request)
+    if orders is None:
+        return _bad_filters(request, form)
     orders = orders.annotate(line_count=Count("lines"), unit_count=Sum("lines__qty")).order_by(
         "-created_at", "-pk"
     )
@@ -51,16 +48,28 @@ def order_list(request: HttpRequest) -> TemplateResponse:
 @require_GET
 def order_export(request: HttpRequest) -> HttpResponse:
     """The order list's orders (same filters, every page) as CSV, one row per line."""
-    form = OrderFilterForm(request.GET)
-    if not form.is_valid():
-        return TemplateResponse(
-            request, "orders_app/order_list.html", {"form": form, "page": None}, status=400
-        )
-    orders = _filter(Order.objects.for_user(request.user), form.cleaned_data)
+    form, orders = _filtered(request)
+    if orders is None:
+        return _bad_filters(request, form)
     response = StreamingHttpResponse(orders_csv(orders), content_type="text/csv; charset=utf-8")
     filename = f"cupboard-orders-{timezone.localdate():%Y-%m-%d}.csv"
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
     return response
+
+
+def _filtered(request: HttpRequest):
+    """`(form, the buyer's orders under the list's filters)`; the orders are None when the
+    filters are not valid."""
+    form = OrderFilterForm(request.GET)
+    if not form.is_valid():
+        return form, None
+    return form, _filter(Order.objects.for_user(request.user), form.cleaned_data)
+
+
+def _bad_filters(request: HttpRequest, form: OrderFilterForm) -> TemplateResponse:
+    return TemplateResponse(
+        request, "orders_app/order_list.html", {"form": form, "page": None}, status=400
+    )
 
 
 def _filter(orders, data: dict):

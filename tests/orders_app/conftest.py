@@ -62,3 +62,23 @@ def web_supplier(supplier, monkeypatch):
     for module in ("orders_app.views.checkout", "orders_app.views.orders"):
         monkeypatch.setattr(f"{module}.get_web_client", supplier.client)
     return supplier
+
+
+@pytest.fixture
+def make_order(request, buyer, cup, address, supplier):
+    """`make_order(user=buyer, qty=5000, po="", with_lid=False, submit=True)`: an order placed
+    from a cart with the cup (and a case of lids), sent to the fake supplier unless told not."""
+    from orders_app.services import cart_add, cart_for, order_place, order_submit
+
+    def make(user=buyer, qty=5000, po="", with_lid=False, submit=True):
+        cart_add(user=user, product=cup, qty=qty)
+        if with_lid:
+            cart_add(user=user, product=request.getfixturevalue("lid"), qty=1000)
+        order = order_place(user=user, cart=cart_for(user), address=address, po_number=po)
+        if submit:
+            with supplier.client() as client:
+                order_submit(order=order, client=client)
+        order.refresh_from_db()
+        return order
+
+    return make

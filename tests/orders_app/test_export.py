@@ -4,30 +4,12 @@ import csv
 import io
 from datetime import timedelta
 
-import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
 from orders_app.models import Order
-from orders_app.services import cart_add, cart_for, order_place, order_submit
-
-
-@pytest.fixture
-def make_order(buyer, cup, lid, address, supplier):
-    def make(user=buyer, po="", with_lid=False, submit=True):
-        cart_add(user=user, product=cup, qty=5000)
-        if with_lid:
-            cart_add(user=user, product=lid, qty=1000)
-        order = order_place(user=user, cart=cart_for(user), address=address, po_number=po)
-        if submit:
-            with supplier.client() as client:
-                order_submit(order=order, client=client)
-        order.refresh_from_db()
-        return order
-
-    return make
 
 
 def export(client, **params) -> list[dict]:

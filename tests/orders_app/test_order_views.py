@@ -5,22 +5,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from orders_app.models import Order
-from orders_app.services import cart_add, cart_for, order_place, order_submit
+from orders_app.services import cart_for
 from tests.orders_app.test_tracking_service import tracking_json
-
-
-@pytest.fixture
-def make_order(buyer, cup, address, supplier):
-    def make(user=buyer, qty=5000, po="", submit=True):
-        cart_add(user=user, product=cup, qty=qty)
-        order = order_place(user=user, cart=cart_for(user), address=address, po_number=po)
-        if submit:
-            with supplier.client() as client:
-                order_submit(order=order, client=client)
-        order.refresh_from_db()
-        return order
-
-    return make
 
 
 def test_the_list_shows_only_my_orders(buyer_client, make_order, other_buyer):
