@@ -44,12 +44,13 @@ from bench.common import (  # (after the path tweak above)
     bench_env,
     busy_note,
     child_pids,
+    clean_up,
     free_port,
     machine_summary,
     manage,
     mib,
+    print_failure,
     proc_status_kb,
-    tail,
     wait_for_http,
 )
 
@@ -475,17 +476,10 @@ def main(argv: list[str] | None = None) -> int:
         print("\nInterrupted; stopping servers.", file=sys.stderr)
         return 130
     except Exception as exc:
-        print(f"\nFailed: {exc}", file=sys.stderr)
-        for name in ("gunicorn.log", "sandbox.log"):
-            if (tmp / name).exists():
-                print(f"--- {name} (tail) ---\n{tail(tmp / name)}", file=sys.stderr)
+        print_failure(exc, [tmp / "gunicorn.log", tmp / "sandbox.log"], lines=30)
         return 1
     finally:
-        procs.stop_all()
-        if args.keep:
-            print(f"  kept {tmp}")
-        else:
-            shutil.rmtree(tmp, ignore_errors=True)
+        clean_up(procs, tmp, keep=args.keep)
     return 0
 
 

@@ -12,6 +12,7 @@ import contextlib
 import os
 import platform
 import re
+import shutil
 import signal
 import socket
 import subprocess
@@ -392,3 +393,20 @@ def gunicorn_workers_memory(master_pid: int) -> list[tuple[int, int | None, int 
         (pid, proc_status_kb(pid, "VmRSS"), proc_status_kb(pid, "VmHWM"))
         for pid in child_pids(master_pid)
     ]
+
+
+def print_failure(exc: Exception, logs, lines: int = 15) -> None:
+    """Say why a run failed, with the end of each of `logs` (paths) that was written."""
+    print(f"\nFailed: {exc}", file=sys.stderr)
+    for log in logs:
+        if log.exists():
+            print(f"--- {log.name} (tail) ---\n{tail(log, lines)}", file=sys.stderr)
+
+
+def clean_up(procs: Processes, tmp: Path, *, keep: bool) -> None:
+    """Stop every process a run started, and remove its directory unless asked to keep it."""
+    procs.stop_all()
+    if keep:
+        print(f"  kept {tmp}")
+    else:
+        shutil.rmtree(tmp, ignore_errors=True)

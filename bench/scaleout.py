@@ -47,7 +47,6 @@ import os
 import random
 import re
 import secrets
-import shutil
 import signal
 import statistics
 import sys
@@ -69,9 +68,11 @@ from bench.common import (  # (after the path tweak above)
     Processes,
     bench_env,
     busy_note,
+    clean_up,
     free_port,
     machine_summary,
     manage,
+    print_failure,
     tail,
     wait_for_http,
 )
@@ -969,15 +970,13 @@ def main(argv: list[str] | None = None) -> int:
         print("\nInterrupted; stopping everything.", file=sys.stderr)
         return 130
     except Exception as exc:
-        print(f"\nFailed: {exc}", file=sys.stderr)
-        for log in sorted(tmp.glob("*.log")):
-            print(f"--- {log.name} (tail) ---\n{tail(log, 15)}", file=sys.stderr)
+        print_failure(exc, sorted(tmp.glob("*.log")))
         return 1
     finally:
         if collector is not None:
             with contextlib.suppress(RuntimeError):
                 collector.stop()
-        procs.stop_all()
+        clean_up(procs, tmp, keep=args.keep)
         if os.environ.get("DJANGO_SETTINGS_MODULE"):
             from django.db import connections
 
@@ -985,10 +984,6 @@ def main(argv: list[str] | None = None) -> int:
         if created:
             drop_database(base, db_name)
         flush_redis(args.redis_url)
-        if args.keep:
-            print(f"  kept {tmp}")
-        else:
-            shutil.rmtree(tmp, ignore_errors=True)
 
 
 if __name__ == "__main__":

@@ -39,7 +39,6 @@ from __future__ import annotations
 
 import argparse
 import re
-import shutil
 import signal
 import sys
 import tempfile
@@ -56,13 +55,14 @@ from bench.common import (  # (after the path tweak above)
     access_log_5xx,
     access_log_statuses,
     busy_note,
+    clean_up,
     free_port,
     log_time,
     machine_summary,
+    print_failure,
     sandbox_faults,
     sandbox_requests,
     start_stack,
-    tail,
 )
 from bench.web import (
     LIMIT,
@@ -414,17 +414,10 @@ def main(argv: list[str] | None = None) -> int:
         print("\nInterrupted; stopping everything.", file=sys.stderr)
         return 130
     except Exception as exc:
-        print(f"\nFailed: {exc}", file=sys.stderr)
-        for name in (*LOGS, SANDBOX_LOG):
-            if (tmp / name).exists():
-                print(f"--- {name} (tail) ---\n{tail(tmp / name, 15)}", file=sys.stderr)
+        print_failure(exc, [tmp / name for name in (*LOGS, SANDBOX_LOG)])
         return 1
     finally:
-        procs.stop_all()
-        if args.keep:
-            print(f"  kept {tmp}")
-        else:
-            shutil.rmtree(tmp, ignore_errors=True)
+        clean_up(procs, tmp, keep=args.keep)
     return code
 
 

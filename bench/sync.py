@@ -29,7 +29,6 @@ import argparse
 import math
 import os
 import re
-import shutil
 import signal
 import sqlite3
 import sys
@@ -47,6 +46,7 @@ from bench.common import (  # (after the path tweak above)
     Processes,
     bench_env,
     busy_note,
+    clean_up,
     free_port,
     machine_summary,
     manage,
@@ -185,11 +185,7 @@ def bench_size(products: int, limit: int, keep: bool) -> dict:
             "mirror": mirror,
         }
     finally:
-        procs.stop_all()
-        if keep:
-            print(f"  kept {tmp}")
-        else:
-            shutil.rmtree(tmp, ignore_errors=True)
+        clean_up(procs, tmp, keep=keep)
 
 
 def report(rows: list[dict]) -> None:

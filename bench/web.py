@@ -59,16 +59,17 @@ from bench.common import (  # (after the path tweak above)
     access_log_statuses,
     bench_env,
     busy_note,
+    clean_up,
     free_port,
     gunicorn_workers_memory,
     machine_summary,
     manage,
     mib,
+    print_failure,
     proc_status_kb,
     sandbox_log_settings,
     sandbox_requests,
     start_stack,
-    tail,
     wait_for_http,
 )
 
@@ -643,17 +644,10 @@ def main(argv: list[str] | None = None) -> int:
         print("\nInterrupted; stopping everything.", file=sys.stderr)
         return 130
     except Exception as exc:
-        print(f"\nFailed: {exc}", file=sys.stderr)
-        for name in LOGS:
-            if (tmp / name).exists():
-                print(f"--- {name} (tail) ---\n{tail(tmp / name, 15)}", file=sys.stderr)
+        print_failure(exc, [tmp / name for name in LOGS])
         return 1
     finally:
-        procs.stop_all()
-        if args.keep:
-            print(f"  kept {tmp}")
-        else:
-            shutil.rmtree(tmp, ignore_errors=True)
+        clean_up(procs, tmp, keep=args.keep)
 
 
 def wait_until_shipped(order_ids: list[int], scale: float) -> float:
