@@ -51,6 +51,7 @@ from bench.common import (  # (after the path tweak above)
     mib,
     print_failure,
     proc_status_kb,
+    step,
     wait_for_http,
 )
 
@@ -59,14 +60,6 @@ CATALOG = "/catalog/?category=cups&material=paper&capacity=12&sort=price"
 API_KEY = "bench-catalog-key-0123456789"
 GOAL = 0.5
 UNITS_MS = {"us": 0.001, "ms": 1.0, "s": 1000.0, "m": 60_000.0}
-
-
-def step(label: str, fn, *args, **kwargs):
-    print(f"  {label} ...", end="", flush=True)
-    started = time.perf_counter()
-    result = fn(*args, **kwargs)
-    print(f" {time.perf_counter() - started:.1f} s", flush=True)
-    return result
 
 
 def load_mirror(env: dict[str, str], products: int, tmp: Path, procs: Processes) -> None:

@@ -410,3 +410,12 @@ def clean_up(procs: Processes, tmp: Path, *, keep: bool) -> None:
         print(f"  kept {tmp}")
     else:
         shutil.rmtree(tmp, ignore_errors=True)
+
+
+def step(label: str, fn, *args, **kwargs):
+    """Run `fn(*args, **kwargs)` between "  label ..." and the seconds it took."""
+    print(f"  {label} ...", end="", flush=True)
+    started = time.perf_counter()
+    result = fn(*args, **kwargs)
+    print(f" {time.perf_counter() - started:.1f} s", flush=True)
+    return result

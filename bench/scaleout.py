@@ -73,6 +73,7 @@ from bench.common import (  # (after the path tweak above)
     machine_summary,
     manage,
     print_failure,
+    step,
     tail,
     wait_for_http,
 )
@@ -768,14 +769,6 @@ def django_setup(env: dict[str, str]) -> None:
     import django
 
     django.setup()
-
-
-def step(label: str, fn, *args, **kwargs):
-    print(f"  {label} ...", end="", flush=True)
-    started = time.perf_counter()
-    result = fn(*args, **kwargs)
-    print(f" {time.perf_counter() - started:.1f} s", flush=True)
-    return result
 
 
 def report(

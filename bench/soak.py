@@ -63,6 +63,7 @@ from bench.common import (  # (after the path tweak above)
     sandbox_faults,
     sandbox_requests,
     start_stack,
+    step,
 )
 from bench.web import (
     LIMIT,
@@ -72,7 +73,6 @@ from bench.web import (
     make_env,
     prepare_shop,
     start_sandbox,
-    step,
 )
 
 FAULTS = "500=0.05,429=0.05,timeout=0.03,reset=0.05,bad_json=0.03,latency_ms=50,seed=7"

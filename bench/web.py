@@ -70,6 +70,7 @@ from bench.common import (  # (after the path tweak above)
     sandbox_log_settings,
     sandbox_requests,
     start_stack,
+    step,
     wait_for_http,
 )
 
@@ -80,14 +81,6 @@ SCALE = 120.0  # the sandbox's default: simulated seconds per real second
 PICKUP_H, DELIVERED_H = 2, 8  # sandbox/tracking.py: picked up at 2 h, delivered at 8 h
 TRACKING_PATH = re.compile(r"^/v1/orders/([^/]+)/tracking/?$")
 LOGS = ("gunicorn.log", "worker-default.log", "worker-catalog.log", "scheduler.log", "sandbox.log")
-
-
-def step(label: str, fn, *args, **kwargs):
-    print(f"  {label} ...", end="", flush=True)
-    started = time.perf_counter()
-    result = fn(*args, **kwargs)
-    print(f" {time.perf_counter() - started:.1f} s", flush=True)
-    return result
 
 
 # --- the throwaway shop ----------------------------------------------------------------------
