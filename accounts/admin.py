@@ -3,7 +3,6 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.admin import UserAdmin
 
 from accounts.models import AuditEntry
-from orders_app.models import BuyerSettings
 
 
 @admin.register(AuditEntry)
@@ -28,14 +27,6 @@ class AuditEntryAdmin(admin.ModelAdmin):
         return False
 
 
-class BuyerSettingsInline(admin.StackedInline):
-    model = BuyerSettings
-    fields = ["approval_threshold", "default_address"]
-    can_delete = False
-    max_num = 1
-    verbose_name_plural = "buying"
-
-
 User = get_user_model()
 admin.site.unregister(User)
 
@@ -43,11 +34,11 @@ admin.site.unregister(User)
 @admin.register(User)
 class CupboardUserAdmin(UserAdmin):
     """Users and their roles: add someone to the "Approvers" group to let them approve orders;
-    "Staff status" opens this admin. A buyer's spending threshold is under "Buying"."""
+    "Staff status" opens this admin. (The orders app adds a buyer's spending threshold, under
+    "Buying": orders_app/admin.py.)"""
 
     list_display = ["username", "first_name", "last_name", "email", "roles", "is_active",
                     "last_login"]  # fmt: skip
-    inlines = [BuyerSettingsInline]
 
     def get_queryset(self, request):
         return super().get_queryset(request).prefetch_related("groups")

@@ -7,9 +7,14 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Permission
 from django.db.models import Q
 
-APPROVE_PERMISSION = "orders_app.approve_order"
+APPROVE_PERMISSION = "orders_app.approve_order"  # declared on orders_app.Order
 BUYERS_GROUP = "Buyers"
 APPROVERS_GROUP = "Approvers"
+
+
+def _approve_permission():
+    app_label, codename = APPROVE_PERMISSION.split(".")
+    return Q(content_type__app_label=app_label, codename=codename)
 
 
 def is_approver(user) -> bool:
@@ -20,17 +25,13 @@ def is_approver(user) -> bool:
     if user.is_superuser:
         return True
     return Permission.objects.filter(
-        Q(group__user=user) | Q(user=user),
-        content_type__app_label="orders_app",
-        codename="approve_order",
+        _approve_permission(), Q(group__user=user) | Q(user=user)
     ).exists()
 
 
 def approvers(*, exclude=None) -> list:
     """Everyone who may approve orders (superusers included), optionally without one user."""
-    permission = Permission.objects.filter(
-        content_type__app_label="orders_app", codename="approve_order"
-    ).first()
+    permission = Permission.objects.filter(_approve_permission()).first()
     who = Q(is_superuser=True)
     if permission is not None:
         who |= Q(groups__permissions=permission) | Q(user_permissions=permission)

@@ -1,8 +1,6 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path, reverse_lazy
 
-from accounts import views
-
 app_name = "accounts"
 urlpatterns = [
     # password change (signed in) and reset (by e-mail; open to everyone)
@@ -44,14 +42,4 @@ urlpatterns = [
         auth_views.PasswordResetCompleteView.as_view(),
         name="password_reset_complete",
     ),
-    # approvals
-    path("approvals/", views.approval_list, name="approval_list"),
-    path("approvals/orders/", views.all_orders, name="all_orders"),
-    path("approvals/orders/<int:order_id>/", views.approval_detail, name="approval_detail"),
-    path(
-        "approvals/orders/<int:order_id>/approve/",
-        views.order_approve_view,
-        name="order_approve",
-    ),
-    path("approvals/orders/<int:order_id>/reject/", views.order_reject_view, name="order_reject"),
 ]

@@ -225,17 +225,16 @@ def profile_parts() -> list[tuple[str, object]]:
     from django.urls import reverse
 
     from catalog_app import listing, mirror, views
-    from favourites import stars
+    from core import user_facts
     from orders_app.context_processors import cart_summary
 
     return [
         ("the view", views.product_list),
-        ("  of which the listing (shared rendering + this buyer's token and stars)",
-         listing.listing_html),
+        ("  of which the listing (kept rendering, or rendered anew)", listing.listing_html),
         ("    of which rendering it anew (a miss: counts, facets, rows)", listing._render),
         ("      of which the facet counts", listing._facets),
         ("    of which the mirror version (shared cache)", mirror.mirror_version),
-        ("    of which filling in the stars", stars.star_states),
+        ("    of which the viewer's key (user, CSRF secret, facts)", user_facts.viewer_key),
         (
             "rendering the page around the listing (base.html)",
             SimpleTemplateResponse.rendered_content.fget,

@@ -1,5 +1,5 @@
 from django.apps import AppConfig
-from django.db.models.signals import post_delete, post_save
+from django.conf import settings
 
 
 class CatalogAppConfig(AppConfig):
@@ -7,9 +7,13 @@ class CatalogAppConfig(AppConfig):
     verbose_name = "Catalog mirror"
 
     def ready(self):
-        from catalog_app.mirror import product_written
-        from catalog_app.models import Product
+        from core import scheduler
 
-        # Saves and deletes of single products; bulk writes: ProductQuerySet.
-        post_save.connect(product_written, sender=Product, dispatch_uid="catalog_mirror_save")
-        post_delete.connect(product_written, sender=Product, dispatch_uid="catalog_mirror_delete")
+        scheduler.register(
+            scheduler.Job(
+                name="catalog-sync",
+                task="catalog_app.tasks.sync_catalog",
+                interval=lambda: settings.CATALOG_SYNC_INTERVAL,
+                kwargs={"trigger": "schedule"},
+            )
+        )

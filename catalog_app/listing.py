@@ -1,11 +1,19 @@
 """The browse page's listing: the filters with their counts and one page of results.
 
 Counting facets over tens of thousands of products and rendering 25 rows with their forms costs
-tens of milliseconds, yet the result is the same for every buyer until the mirror changes. So
-it is rendered once per URL and mirror version (catalog_app/mirror.py) and kept in the "default"
-cache (searches excepted: see _shareable); each request only fills in what is its own — the
-CSRF token and the buyer's stars, left as placeholders in the shared rendering. A page view
-therefore costs a few cache and database lookups, however large the catalog.
+tens of milliseconds, so a rendering is kept in the "default" cache and served again while
+nothing it was made from has changed. It is rendered like any page — the request's full
+context, context processors, the viewer's CSRF token and stars — and kept under a key that
+names everything it was made from:
+
+- the mirror version (catalog_app/mirror.py): any change to the mirror makes a new one;
+- the URL, and whether it is the htmx partial;
+- the viewer (`core.user_facts.viewer_key`): the user, their browser's CSRF secret and every
+  per-user fact (stars, cart, role), so a rendering is never shown to anybody else, and a
+  viewer's own change (a star) makes a new one.
+
+Searches, and URLs with parameters the form does not know, are rendered each time (see
+`_keepable`), so that made-up URLs cannot fill the cache.
 """
 
 from collections import Counter
@@ -16,47 +24,34 @@ from django.core.cache import caches
 from django.core.paginator import Paginator
 from django.db.models import Count
 from django.http import HttpRequest
-from django.middleware.csrf import get_token
-from django.template.loader import get_template
+from django.template.loader import get_template, render_to_string
 from django.utils.safestring import SafeString, mark_safe
 
 from catalog_app.forms import ProductFilterForm
+from catalog_app.mirror import mirror_version
 from catalog_app.models import Category, Material, Product, SyncRun
 from catalog_app.services import last_successful_sync
-from dashboard.user_cache import user_fact
-from favourites.services import starred_product_ids
-from favourites.stars import star_states
+from core.user_facts import viewer_key
 
 PER_PAGE = 25
-CACHE_TIMEOUT = 15 * 60  # a rendering is also dropped when the mirror changes
-# Letters and digits only, so that HTML escaping leaves it as it is.
-CSRF_PLACEHOLDER = "csrftokenplaceholder0cupboard0listing"
+CACHE_TIMEOUT = 10 * 60  # a rendering is also dropped when the mirror or the viewer changes
 LAST_SYNC_TIMEOUT = 60
-EMPTY_MIRROR = ""  # the cached "rendering" of an empty mirror: the page shows how to load it
+EMPTY_MIRROR = ""  # the kept "rendering" of an empty mirror: the page shows how to load it
 
 
-def listing_html(
-    request: HttpRequest, form: ProductFilterForm, *, version: str, partial: bool
-) -> SafeString:
+def listing_html(request: HttpRequest, form: ProductFilterForm, *, partial: bool) -> SafeString:
     """The listing for this request's filters ("" while the mirror is empty): the whole
     filters-and-results block, or with `partial` only the results (for htmx) and, since htmx
     swaps them out of band, the facet counts."""
-    if _shareable(request, form):
-        cache = caches["default"]
-        key = _cache_key(request, version=version, partial=partial)
-        html = cache.get(key)
-        if html is None:
-            html = _render(request, form, partial=partial)
-            cache.set(key, html, CACHE_TIMEOUT)
-    else:
+    if not _keepable(request, form):
+        return _render(request, form, partial=partial)
+    cache = caches["default"]
+    key = _cache_key(request, partial=partial)
+    html = cache.get(key)
+    if html is None:
         html = _render(request, form, partial=partial)
-    if html == EMPTY_MIRROR:
-        return SafeString(html)
-    html = html.replace(CSRF_PLACEHOLDER, get_token(request))
-    starred = user_fact(request, "starred", lambda: starred_product_ids(request.user))
-    html = star_states(html, starred)
-    # Template output, escaped when it was rendered; only the placeholders were replaced, with
-    # a token of letters and digits and fixed attribute values.
+        cache.set(key, str(html), CACHE_TIMEOUT)
+    # Kept as rendered by the template engine (escaped then) for this very viewer and URL.
     return mark_safe(html)  # noqa: S308
 
 
@@ -76,27 +71,31 @@ def last_sync() -> SyncRun | None:
     return found[0]
 
 
-def _shareable(request: HttpRequest, form: ProductFilterForm) -> bool:
+def _keepable(request: HttpRequest, form: ProductFilterForm) -> bool:
     """Whether to keep this rendering. Only the filters, sort and page are: there are a few
-    thousand combinations at most. A search is rendered each time (a page view still costs only
-    ~20 ms), and so is a URL with parameters the form does not know, so that made-up URLs
-    cannot fill the cache."""
+    thousand combinations at most. A search is rendered each time, and so is a URL with
+    parameters the form does not know, so that made-up URLs cannot fill the cache."""
     known = set(form.fields) - {"q"}
     return not form.cleaned_data["q"].strip() and all(
         name in known and len(request.GET.getlist(name)) == 1 for name in request.GET
     )
 
 
-def _cache_key(request: HttpRequest, *, version: str, partial: bool) -> str:
+def _cache_key(request: HttpRequest, *, partial: bool) -> str:
     # The full path, not the parsed filters: the rendering carries it in its links and forms.
-    parts = [version, "partial" if partial else "page", str(bool(request.htmx))]
-    digest = sha256("\n".join([*parts, request.get_full_path()]).encode()).hexdigest()
-    return f"catalog:listing:{digest}"
+    parts = [
+        mirror_version(),
+        "partial" if partial else "page",
+        str(bool(request.htmx)),
+        viewer_key(request),
+        request.get_full_path(),
+    ]
+    return f"catalog:listing:{sha256(chr(10).join(parts).encode()).hexdigest()}"
 
 
-def _render(request: HttpRequest, form: ProductFilterForm, *, partial: bool) -> str:
+def _render(request: HttpRequest, form: ProductFilterForm, *, partial: bool) -> SafeString:
     if not Product.objects.exists():
-        return EMPTY_MIRROR
+        return SafeString(EMPTY_MIRROR)
     products = Product.objects.available()
     query = form.cleaned_data["q"].strip()
     if query:
@@ -105,17 +104,13 @@ def _render(request: HttpRequest, form: ProductFilterForm, *, partial: bool) -> 
         form.cleaned_data["page"]
     )
     context = {
-        # Only what every buyer shares: no user, no session, no context processors.
-        "request": request,
         "form": form,
         "page": page,
         "facets": _facets(form, products),
         "query_without_page": _query_without(request, "page"),
-        "csrf_token": CSRF_PLACEHOLDER,
-        "star_placeholders": True,
     }
     name = "catalog_app/listing.html#results" if partial else "catalog_app/listing.html"
-    return get_template(name).render(context)
+    return SafeString(render_to_string(name, context, request=request))
 
 
 FACET_FIELDS = {"category": "category", "material": "material", "capacity": "capacity_oz"}

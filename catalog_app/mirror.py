@@ -3,7 +3,10 @@
 Rendered catalog listings are cached under it (see catalog_app/listing.py), so a changed mirror
 is never served from an old rendering. The token lives in the "shared" cache, which every web
 process reads, and is replaced — never counted up, so no increment can be lost in a race — by
-every write that changes rows: a sync, a checkout's price and stock refresh, a test's fixture.
+the two services that write the mirror, right where they write it: the sync
+(`catalog_app.services.catalog_sync`) and the checkout's price and stock refresh
+(`catalog_app.services.products_refresh`). Nothing else writes products (the admin shows them
+read-only).
 """
 
 import uuid
@@ -32,8 +35,3 @@ def mirror_changed() -> None:
 
 def _new_version() -> None:
     caches["shared"].set(VERSION_KEY, uuid.uuid4().hex, timeout=None)
-
-
-def product_written(**kwargs) -> None:
-    """post_save / post_delete receiver for Product."""
-    mirror_changed()

@@ -5,8 +5,6 @@ from decimal import Decimal
 from django.db import models
 from django.db.models import Q
 
-from catalog_app.mirror import mirror_changed
-
 
 class Category(models.TextChoices):
     CUPS = "cups", "Cups"
@@ -24,33 +22,6 @@ LOW_STOCK_CASES = 10  # stock below this many cases is flagged "low stock"
 
 
 class ProductQuerySet(models.QuerySet):
-    """Every bulk write that changes rows also changes the mirror's version (saves of single
-    products: see apps.py), so a sync that changed nothing keeps every cached listing."""
-
-    def update(self, **kwargs):
-        rows = super().update(**kwargs)
-        if rows:
-            mirror_changed()
-        return rows
-
-    def bulk_create(self, objs, *args, **kwargs):
-        created = super().bulk_create(objs, *args, **kwargs)
-        if created:
-            mirror_changed()
-        return created
-
-    def bulk_update(self, objs, *args, **kwargs):
-        rows = super().bulk_update(objs, *args, **kwargs)
-        if rows:
-            mirror_changed()
-        return rows
-
-    def delete(self):
-        deleted, by_model = super().delete()
-        if deleted:
-            mirror_changed()
-        return deleted, by_model
-
     def available(self):
         return self.filter(discontinued=False)
 

@@ -1,8 +1,12 @@
-"""Catalog sync: page through the supplier's products into the local mirror.
+"""Every write of the local mirror: the catalog sync, and the checkout's fresh look-up.
 
-The fetched pages are staged in the database (memory stays flat however large the catalog) and
-applied to the mirror in one transaction only once every page has arrived, so a failed or
-interrupted sync leaves the previous mirror exactly as it was.
+The sync pages through the supplier's products. The fetched pages are staged in the database
+(memory stays flat however large the catalog) and applied to the mirror in one transaction only
+once every page has arrived, so a failed or interrupted sync leaves the previous mirror exactly
+as it was.
+
+Both writers change the mirror's version (catalog_app/mirror.py) when they change a row, so no
+cached listing outlives what it shows.
 """
 
 import logging
@@ -15,10 +19,12 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 
+from catalog_app.mirror import mirror_changed
 from catalog_app.models import LidFit, Product, StagedProduct, SyncRun
 from cupsource.budget import Priority
 from cupsource.client import CupSourceClient
 from cupsource.errors import CupSourceError
+from cupsource.models import Product as SupplierProduct
 
 logger = logging.getLogger(__name__)
 
@@ -155,6 +161,8 @@ def _apply(run: SyncRun) -> None:
         run.status = SyncRun.Status.SUCCEEDED
         run.finished_at = timezone.now()
         run.save()
+        if created or updated or discontinued:
+            mirror_changed()
 
 
 def _apply_batch(batch: Iterable[tuple[str, dict]], *, now) -> tuple[int, int]:
@@ -186,6 +194,27 @@ def _apply_batch(batch: Iterable[tuple[str, dict]], *, now) -> tuple[int, int]:
         for lid in product.compatible_lids
     )
     return len(to_create), len(to_update)
+
+
+def products_refresh(*, products: Iterable[Product], fresh: dict[str, SupplierProduct]) -> None:
+    """Bring mirrored products up to date from a fresh look-up (the checkout's re-check):
+    price and stock from `fresh` (by SKU); a product missing from it is no longer offered."""
+    now, changed = timezone.now(), []
+    for product in products:
+        was = (product.unit_price, product.stock, product.discontinued)
+        current = fresh.get(product.sku)
+        if current is None:
+            if not product.discontinued:
+                product.discontinued, product.discontinued_at = True, now
+        else:
+            product.unit_price, product.stock = current.unit_price, current.stock
+        if (product.unit_price, product.stock, product.discontinued) != was:
+            changed.append(product)
+    if changed:
+        Product.objects.bulk_update(
+            changed, ["unit_price", "stock", "discontinued", "discontinued_at"]
+        )
+        mirror_changed()
 
 
 def last_successful_sync() -> SyncRun | None:

@@ -2,7 +2,7 @@ from django.contrib.auth import get_user_model
 from django.tasks import task
 
 from catalog_app.services import SyncAlreadyRunning, catalog_sync
-from dashboard.supplier import get_client
+from supplier.client import get_client
 
 
 @task(queue_name="catalog")

@@ -9,7 +9,6 @@ from django.views.decorators.vary import vary_on_headers
 from accounts.audit import Action, audit_record
 from catalog_app.forms import ProductFilterForm
 from catalog_app.listing import last_sync, listing_html, messages_oob
-from catalog_app.mirror import mirror_version
 from catalog_app.models import Product, SyncRun
 from catalog_app.tasks import sync_catalog
 
@@ -21,8 +20,7 @@ def product_list(request: HttpRequest) -> HttpResponse:
     if not form.is_valid():
         return TemplateResponse(request, "catalog_app/bad_filters.html", {"form": form}, status=400)
     partial = bool(request.htmx) and not request.htmx.history_restore_request
-    version = mirror_version()
-    listing = listing_html(request, form, version=version, partial=partial)
+    listing = listing_html(request, form, partial=partial)
     if partial:
         return HttpResponse(listing + messages_oob(request))
     context = {

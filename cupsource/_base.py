@@ -42,6 +42,7 @@ from .errors import (
     APIConnectionError,
     APITimeoutError,
     BadRequestError,
+    BudgetUnavailableError,
     CupSourceError,
     MalformedResponseError,
     RateLimitError,
@@ -369,12 +370,13 @@ class Call[T]:
 
     def budget_waits(self) -> Iterator[float]:
         """Yield the waits the budget asks for until it grants a slot; give up (RateLimitError,
-        nothing sent) once this attempt's total wait would exceed ``budget_max_wait``."""
+        nothing sent) once this attempt's total wait would exceed ``budget_max_wait``, or
+        (BudgetUnavailableError, nothing sent) when the budget itself fails."""
         budget = self.core.budget
         if budget is None:
             return
         waited = 0.0
-        while (wait := budget.reserve(self.spec.priority)) > 0:
+        while (wait := self._reserve(budget)) > 0:
             if waited + wait > self.core.budget_max_wait:
                 raise RateLimitError(
                     f"The local request budget has no free slot for {self.spec.method} "
@@ -385,6 +387,17 @@ class Call[T]:
                 )
             waited += wait
             yield wait
+
+    def _reserve(self, budget: Budget) -> float:
+        try:
+            return budget.reserve(self.spec.priority)
+        except Exception as exc:  # the budget's store: a lock timeout, a cache outage, ...
+            raise BudgetUnavailableError(
+                f"The request budget could not be consulted for {self.spec.method} "
+                f"{self.spec.path} ({type(exc).__name__}); nothing was sent",
+                code="budget_unavailable",
+                outcome=self._outcome_if_rejected,
+            ) from exc
 
     def build_request(self, http: httpx.Client | httpx.AsyncClient) -> httpx.Request:
         self.attempt += 1
@@ -439,7 +452,12 @@ class Call[T]:
             request_id,
         )
         if self.core.on_result is not None:
-            self.core.on_result(result)
+            try:
+                self.core.on_result(result)
+            except Exception:  # the caller's hook must not turn an answer into a failure
+                logger.exception(
+                    "on_result hook failed for %s %s", self.spec.method, self.spec.path
+                )
 
     def _observe_rate_limit(self, response: httpx.Response, retry_after: float | None) -> None:
         budget = self.core.budget
@@ -452,7 +470,15 @@ class Call[T]:
         if response.status_code == 429 and remaining is None:
             remaining, reset = 0, retry_after  # a 429 says as much, even without the headers
         if limit is not None or remaining is not None:
-            budget.observe(limit=limit, remaining=remaining, reset=reset)
+            try:
+                budget.observe(limit=limit, remaining=remaining, reset=reset)
+            except Exception as exc:  # the answer is in hand: a budget outage must not lose it
+                logger.warning(
+                    "Could not record the rate-limit headers of %s %s: %s",
+                    self.spec.method,
+                    self.spec.path,
+                    type(exc).__name__,
+                )
 
     def _parse_success(self, response: httpx.Response, request_id: str | None) -> T:
         try:

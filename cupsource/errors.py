@@ -27,6 +27,7 @@ __all__ = [
     "AuthenticationError",
     "BadRequestError",
     "BillingUnverifiedError",
+    "BudgetUnavailableError",
     "ConflictError",
     "CupSourceError",
     "MalformedResponseError",
@@ -134,6 +135,11 @@ class APIConnectionError(CupSourceError):
 
 class APITimeoutError(APIConnectionError):
     """The request timed out (connect, read, write or pool timeout)."""
+
+
+class BudgetUnavailableError(CupSourceError):
+    """The request budget could not be consulted (its store failed: a lock that never came
+    free, a cache that did not answer), so nothing was sent. Code ``budget_unavailable``."""
 
 
 class MalformedResponseError(CupSourceError):

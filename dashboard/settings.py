@@ -73,17 +73,21 @@ INSTALLED_APPS = [
     "django_htmx",
     "django_tasks_db",
     "axes",
-    "dashboard",
+    # Cupboard's apps, lowest layer first (each imports only those above it in this list;
+    # `make lint` checks it with import-linter, see .importlinter).
+    "core",
+    "supplier",
+    "accounts",
     "catalog_app",
     "orders_app",
-    "accounts",
     "favourites",
+    "overview",
 ]
 if SANDBOX_ENABLED:
     INSTALLED_APPS.append("sandbox")
 
 MIDDLEWARE = [
-    "dashboard.logs.RequestIdMiddleware",
+    "core.logs.RequestIdMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
@@ -114,7 +118,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "orders_app.context_processors.cart_summary",
-                "accounts.context_processors.roles",
+                "orders_app.context_processors.approvals",
             ],
         },
     },
@@ -153,7 +157,7 @@ else:
         "LOCATION": "cupboard_shared_cache",
         # Never cull: past MAX_ENTRIES Django deletes a third of the rows, which could take the
         # request budget or a lock with them. The table holds a few rows per buyer (the header
-        # figures, dashboard/user_cache.py) and a few dozen fixed keys.
+        # figures, core/user_facts.py) and a few dozen fixed keys.
         "OPTIONS": {"MAX_ENTRIES": 1_000_000},
     }
 
@@ -306,10 +310,10 @@ if LOG_FORMAT not in {"plain", "json"}:
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "filters": {"request_id": {"()": "dashboard.logs.RequestIdFilter"}},
+    "filters": {"request_id": {"()": "core.logs.RequestIdFilter"}},
     "formatters": {
         "plain": {"format": "{asctime} {levelname} [{request_id}] {name} {message}", "style": "{"},
-        "json": {"()": "dashboard.logs.JsonFormatter"},
+        "json": {"()": "core.logs.JsonFormatter"},
     },
     "handlers": {
         "console": {

@@ -1,5 +1,4 @@
 from django.apps import AppConfig
-from django.db.models.signals import post_delete, post_save
 
 
 class FavouritesConfig(AppConfig):
@@ -7,14 +6,13 @@ class FavouritesConfig(AppConfig):
     verbose_name = "Favourites and lists"
 
     def ready(self):
+        from core import user_facts
         from favourites.models import Favourite
+        from favourites.services import starred_product_ids
 
-        post_save.connect(star_written, sender=Favourite, dispatch_uid="stars_save")
-        post_delete.connect(star_written, sender=Favourite, dispatch_uid="stars_delete")
-
-
-def star_written(sender, instance, **kwargs) -> None:
-    """A buyer's stars (dashboard/user_cache.py) are read again after any change."""
-    from dashboard.user_cache import forget
-
-    forget(instance.user_id, "starred")
+        user_facts.register(
+            "starred",
+            compute=starred_product_ids,
+            timeout=3600,
+            dropped_by={Favourite: lambda favourite: favourite.user_id},
+        )

@@ -1,6 +1,8 @@
 from django import forms
 
 from catalog_app.models import Product
+from orders_app.forms import quantity_field, unit_field
+from orders_app.quantities import to_units
 
 
 class SavedListForm(forms.Form):
@@ -19,8 +21,8 @@ class ListItemForm(forms.Form):
     """A product and a quantity for a saved list: `qty` in cases (default) or units."""
 
     sku = forms.CharField(label="SKU", max_length=64)
-    qty = forms.IntegerField(label="Quantity", min_value=1)
-    unit = forms.ChoiceField(choices=[("cases", "cases"), ("units", "units")], initial="cases")
+    qty = quantity_field(label="Quantity")
+    unit = unit_field()
 
     def clean_sku(self):
         sku = self.cleaned_data["sku"].strip().upper()
@@ -30,8 +32,7 @@ class ListItemForm(forms.Form):
         return sku
 
     def units(self) -> int:
-        qty = self.cleaned_data["qty"]
-        return qty * self.product.case_pack if self.cleaned_data["unit"] == "cases" else qty
+        return to_units(self.product, self.cleaned_data["qty"], self.cleaned_data["unit"])
 
 
 class SaveToListForm(forms.Form):
@@ -39,8 +40,8 @@ class SaveToListForm(forms.Form):
 
     saved_list = forms.IntegerField(required=False)
     new_list = forms.CharField(required=False, max_length=80)
-    qty = forms.IntegerField(min_value=1)
-    unit = forms.ChoiceField(choices=[("cases", "cases"), ("units", "units")], initial="cases")
+    qty = quantity_field()
+    unit = unit_field()
 
     def clean(self):
         data = super().clean()
@@ -50,4 +51,4 @@ class SaveToListForm(forms.Form):
 
 
 class ItemQuantityForm(forms.Form):
-    qty = forms.IntegerField(min_value=1)
+    qty = quantity_field()

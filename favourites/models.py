@@ -1,5 +1,4 @@
-"""What buyers keep track of: starred products, the team's saved lists, and the delivery dates a
-buyer has already seen (so the overview can say when one moved).
+"""What buyers keep track of: starred products and the team's saved lists.
 
 Stars are personal (each buyer's own). Saved lists are shared by the whole organisation — every
 user of this install — like the address book: anyone signed in may add to, change, rename or
@@ -69,22 +68,3 @@ class SavedListItem(models.Model):
     @property
     def line_total(self):
         return self.product.unit_price * self.qty
-
-
-class SeenDelivery(models.Model):
-    """The estimated delivery date of an order as the buyer last acknowledged it. When the
-    tracking copy stored on the order says another date, the overview shows "delivery moved"
-    until the buyer presses "Got it"."""
-
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
-    order = models.ForeignKey("orders_app.Order", on_delete=models.CASCADE, related_name="+")
-    estimated_delivery = models.DateField(null=True)
-    seen_at = models.DateTimeField(auto_now=True)
-
-    class Meta:
-        constraints = [
-            models.UniqueConstraint(fields=["user", "order"], name="one_seen_date_per_order"),
-        ]
-
-    def __str__(self):
-        return f"{self.user} saw {self.order} due {self.estimated_delivery}"

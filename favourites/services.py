@@ -1,12 +1,9 @@
-"""Stars, saved lists and seen delivery dates: every write of the favourites app lives here."""
-
-from dataclasses import dataclass
-from datetime import date
+"""Stars and saved lists: every write of the favourites app lives here."""
 
 from django.db import IntegrityError, transaction
 
 from catalog_app.models import Product
-from favourites.models import Favourite, SavedList, SavedListItem, SeenDelivery
+from favourites.models import Favourite, SavedList, SavedListItem
 from orders_app.quantities import QuantityCheck, check_quantity
 from orders_app.services import CartError, cart_add_lines
 
@@ -111,42 +108,6 @@ def saved_list_add_to_cart(*, saved_list: SavedList, user) -> int:
 def _touch(saved_list: SavedList, user) -> None:
     saved_list.updated_by = user
     saved_list.save(update_fields=["updated_by", "updated_at"])
-
-
-# --- delivery dates the buyer has seen -------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class SeenDate:
-    estimated_delivery: date | None
-
-
-def seen_deliveries(*, user, current: dict[int, date | None]) -> dict[int, SeenDate]:
-    """The date the buyer last acknowledged for each order in `current` (order id → the date
-    the stored tracking says now). An order seen for the first time is recorded with its
-    current date, so only later moves are reported."""
-    stored = {
-        seen.order_id: SeenDate(seen.estimated_delivery)
-        for seen in SeenDelivery.objects.filter(user=user, order_id__in=current)
-    }
-    new = [order_id for order_id in current if order_id not in stored]
-    if new:
-        SeenDelivery.objects.bulk_create(
-            [
-                SeenDelivery(user=user, order_id=order_id, estimated_delivery=current[order_id])
-                for order_id in new
-            ],
-            ignore_conflicts=True,
-        )
-        stored.update({order_id: SeenDate(current[order_id]) for order_id in new})
-    return stored
-
-
-def delivery_seen(*, user, order_id: int, estimated_delivery: date | None) -> None:
-    """The buyer has seen (acknowledged) this estimated delivery date."""
-    SeenDelivery.objects.update_or_create(
-        user=user, order_id=order_id, defaults={"estimated_delivery": estimated_delivery}
-    )
 
 
 def starred_product_ids(user) -> set[int]:

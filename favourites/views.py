@@ -4,10 +4,10 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.template.defaultfilters import pluralize
 from django.template.response import TemplateResponse
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from catalog_app.models import Product
+from core.http import safe_next
 from favourites.forms import (
     ItemQuantityForm,
     ListItemForm,
@@ -28,17 +28,9 @@ from favourites.services import (
     saved_list_set_quantity,
 )
 from favourites.stars import star_state
-from orders_app.quantities import check_quantity
+from orders_app.models import subtotal
+from orders_app.quantities import check_quantity, to_units
 from orders_app.services import CartError
-
-
-def _next(request: HttpRequest, default: str) -> str:
-    target = request.POST.get("next", "")
-    if target and url_has_allowed_host_and_scheme(
-        target, {request.get_host()}, request.is_secure()
-    ):
-        return target
-    return default
 
 
 @require_GET
@@ -66,7 +58,7 @@ def star(request: HttpRequest, sku: str) -> HttpResponse:
             messages.success(request, f"{product.name} is in your favourites.")
         else:
             messages.success(request, f"{product.name} is no longer in your favourites.")
-        return redirect(_next(request, "favourites:index"))
+        return redirect(safe_next(request, "favourites:index"))
     context = {
         "product": product,
         "state": star_state(starred),
@@ -109,7 +101,7 @@ def _detail(request, saved_list, *, item_form=None, rename_form=None, problems=N
     context = {
         "saved_list": saved_list,
         "rows": rows,
-        "subtotal": sum((item.line_total for item in items), 0),
+        "subtotal": subtotal(items),
         "blocked": any(not row["check"].ok for row in rows),
         "item_form": item_form or ListItemForm(initial={"unit": "cases"}),
         "rename_form": rename_form or SavedListForm(initial={"name": saved_list.name}),
@@ -212,7 +204,7 @@ def save_product(request: HttpRequest, sku: str) -> HttpResponse:
     error = ""
     if form.is_valid():
         data = form.cleaned_data
-        qty = data["qty"] * product.case_pack if data["unit"] == "cases" else data["qty"]
+        qty = to_units(product, data["qty"], data["unit"])
         try:
             if data["new_list"].strip():
                 saved_list = saved_list_create(user=request.user, name=data["new_list"])

@@ -1,37 +1,60 @@
 import json
 
 from django.contrib import admin, messages
+from django.contrib.auth import get_user_model
 from django.utils.html import format_html
 
-from accounts.audit import Action, audit_address
-from dashboard.supplier import get_client
+from accounts.admin import CupboardUserAdmin
 from orders_app.models import Address, BuyerSettings, Cart, CartLine, Order, OrderEvent, OrderLine
-from orders_app.services import order_reconcile, order_submit
+from orders_app.services import (
+    address_create,
+    address_delete,
+    address_update,
+    order_reconcile,
+    order_submit,
+)
+from supplier.client import get_client
 
 
 @admin.register(Address)
 class AddressAdmin(admin.ModelAdmin):
+    """The address book, written through the same services (and audit) as its pages."""
+
     list_display = ["label", "name", "line1", "city", "state", "zip", "created_by", "updated_at"]
     search_fields = ["label", "name", "line1", "city", "zip"]
     list_filter = ["state"]
     readonly_fields = ["created_by", "updated_at"]
 
     def save_model(self, request, obj, form, change):
-        if not change:
-            obj.created_by = request.user
-        super().save_model(request, obj, form, change)
-        audit_address(
-            obj, request.user, Action.ADDRESS_CHANGED if change else Action.ADDRESS_CREATED
-        )
+        if change:
+            address_update(user=request.user, address=obj, changed=bool(form.changed_data))
+        else:
+            address_create(user=request.user, address=obj)
 
     def delete_model(self, request, obj):
-        audit_address(obj, request.user, Action.ADDRESS_DELETED)
-        super().delete_model(request, obj)
+        address_delete(user=request.user, address=obj)
 
     def delete_queryset(self, request, queryset):
         for address in queryset:
-            audit_address(address, request.user, Action.ADDRESS_DELETED)
-        super().delete_queryset(request, queryset)
+            address_delete(user=request.user, address=address)
+
+
+class BuyerSettingsInline(admin.StackedInline):
+    model = BuyerSettings
+    fields = ["approval_threshold", "default_address"]
+    can_delete = False
+    max_num = 1
+    verbose_name_plural = "buying"
+
+
+class BuyingUserAdmin(CupboardUserAdmin):
+    """The accounts app's user admin, with each buyer's spending threshold under "Buying"."""
+
+    inlines = [*CupboardUserAdmin.inlines, BuyerSettingsInline]
+
+
+admin.site.unregister(get_user_model())
+admin.site.register(get_user_model(), BuyingUserAdmin)
 
 
 @admin.register(BuyerSettings)

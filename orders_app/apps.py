@@ -1,5 +1,5 @@
 from django.apps import AppConfig
-from django.db.models.signals import post_delete, post_save
+from django.conf import settings
 
 
 class OrdersAppConfig(AppConfig):
@@ -7,24 +7,27 @@ class OrdersAppConfig(AppConfig):
     verbose_name = "Orders, carts and addresses"
 
     def ready(self):
-        from orders_app.models import Cart, CartLine
+        from core import scheduler, user_facts
+        from orders_app.models import Cart, CartLine, Order, cart_line_count
 
-        for model in (Cart, CartLine):
-            for signal in (post_save, post_delete):
-                uid = f"cart_badge_{model.__name__}"
-                signal.connect(cart_written, sender=model, dispatch_uid=uid)
-
-
-def cart_written(sender, instance, **kwargs) -> None:
-    """The header's cart badge (dashboard/user_cache.py) is counted again after any change."""
-    from dashboard.user_cache import forget
-    from orders_app.models import Cart, CartLine
-
-    if sender is Cart:
-        user_id = instance.user_id
-    elif CartLine.cart.is_cached(instance):
-        user_id = instance.cart.user_id
-    else:
-        user_id = Cart.objects.filter(pk=instance.cart_id).values_list("user_id", flat=True).first()
-    if user_id is not None:
-        forget(user_id, "cart_lines")
+        user_facts.register(
+            "cart_lines",  # the header's cart badge
+            compute=cart_line_count,
+            timeout=3600,
+            dropped_by={Cart: lambda cart: cart.user_id, CartLine: lambda line: line.owner_id},
+        )
+        scheduler.register(
+            scheduler.Job(
+                name="orders-due",
+                task="orders_app.tasks.process_due_orders",
+                interval=lambda: settings.ORDERS_RETRY_INTERVAL,
+                needed=lambda: Order.objects.filter(state__in=Order.PENDING_STATES).exists(),
+            )
+        )
+        scheduler.register(
+            scheduler.Job(
+                name="tracking-refresh",
+                task="orders_app.tasks.refresh_open_tracking",
+                interval=lambda: settings.TRACKING_REFRESH_INTERVAL,
+            )
+        )

@@ -22,13 +22,15 @@ from django.core import signing
 from django.db.models.functions import Upper
 
 from catalog_app.models import Product
-from orders_app.models import Cart
-from orders_app.quantities import QuantityParseError, check_quantity, parse_quantity
-from orders_app.services import MAX_LINES as MAX_ORDER_LINES
+from orders_app.models import Cart, subtotal
+from orders_app.quantities import (
+    MAX_ORDER_LINES,
+    QuantityParseError,
+    check_quantity,
+    parse_quantity,
+)
 from orders_app.services import CartError, cart_add_lines
 
-MAX_LINES = 200  # per paste or file
-MAX_UNITS = 10_000_000  # per line, as the add-to-cart form
 CSV_MAX_BYTES = 256 * 1024
 CSV_TOKEN_MAX_AGE = 60 * 60  # seconds a CSV preview can be confirmed
 SAVE_AS_UTF8 = (
@@ -114,7 +116,7 @@ class BulkPreview:
 
     @property
     def subtotal(self) -> Decimal:
-        return sum((line.line_total for line in self.ok_lines), Decimal(0))
+        return subtotal(self.ok_lines)
 
     def items(self, lines: list[BulkLine] | None = None) -> list[tuple[Product, int]]:
         """The products and summed units of `lines` (default: the valid ones)."""
@@ -163,9 +165,9 @@ def _pad_lines(text: str) -> list[BulkLine]:
         if not sku:
             line.read_error = "Start the line with the SKU, then the quantity: CS-8OZ-ECO 5000."
         lines.append(line)
-    if len(lines) > MAX_LINES:
+    if len(lines) > MAX_ORDER_LINES:
         raise BulkError(
-            f"That is {len(lines)} lines; the most at once is {MAX_LINES}. "
+            f"That is {len(lines)} lines; the most at once is {MAX_ORDER_LINES}. "
             "Add the first part, then paste the rest."
         )
     return lines
@@ -228,7 +230,7 @@ def _read_upload(file) -> bytes:
 def _too_large(size: int) -> str:
     return (
         f"The file is {size / 1024:,.0f} KB; the most we read is {CSV_MAX_BYTES // 1024} KB "
-        f"({MAX_LINES} rows of sku,qty fit in far less). Is it the right file?"
+        f"({MAX_ORDER_LINES} rows of sku,qty fit in far less). Is it the right file?"
     )
 
 
@@ -286,9 +288,9 @@ def _csv_rows(text: str) -> list[BulkLine]:
         raise BulkError(
             "The file has the sku,qty line but no rows under it. Add one row per product."
         )
-    if len(rows) > MAX_LINES:
+    if len(rows) > MAX_ORDER_LINES:
         raise BulkError(
-            f"The file has {len(rows)} rows; the most we take at once is {MAX_LINES}. "
+            f"The file has {len(rows)} rows; the most we take at once is {MAX_ORDER_LINES}. "
             "Split it into two files and upload them one after the other."
         )
     return rows
@@ -371,8 +373,6 @@ def _line_error(line: BulkLine) -> str:
         return str(exc)
     if units <= 0:
         return "Enter a quantity of at least one case."
-    if units > MAX_UNITS:
-        return f"That is more than {MAX_UNITS:,} units. Check the quantity."
     line.units = units
     return ""
 

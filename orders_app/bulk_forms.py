@@ -1,10 +1,11 @@
-"""Forms of the quick-order pad, the CSV upload and the address book."""
+"""Forms of the quick-order pad and the CSV upload (orders_app/bulk.py checks what they carry)."""
 
 from django import forms
 
 from orders_app.bulk import CSV_MAX_BYTES
+from orders_app.quantities import MAX_ORDER_LINES
 
-TEXT_MAX_CHARS = 20_000  # 200 lines of SKU + quantity fit in far less
+TEXT_MAX_CHARS = 20_000  # MAX_ORDER_LINES lines of SKU + quantity fit in far less
 
 
 class QuickOrderForm(forms.Form):
@@ -13,7 +14,8 @@ class QuickOrderForm(forms.Form):
         required=False,
         max_length=TEXT_MAX_CHARS,
         error_messages={
-            "max_length": "That is more text than we check at once: paste at most 200 lines."
+            "max_length": "That is more text than we check at once: "
+            f"paste at most {MAX_ORDER_LINES} lines."
         },
         widget=forms.Textarea(
             attrs={
@@ -46,7 +48,8 @@ class QuickOrderAddForm(forms.Form):
 class CsvUploadForm(forms.Form):
     file = forms.FileField(
         label="CSV file",
-        help_text=f"Columns sku and qty; up to 200 rows; at most {CSV_MAX_BYTES // 1024} KB.",
+        help_text=f"Columns sku and qty; up to {MAX_ORDER_LINES} rows; "
+        f"at most {CSV_MAX_BYTES // 1024} KB.",
         error_messages={
             "required": "Choose a CSV file to upload.",
             "empty": "The file is empty. Put the line sku,qty first, then one row per product.",

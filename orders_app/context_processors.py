@@ -1,5 +1,5 @@
-from dashboard.user_cache import user_fact
-from orders_app.models import CartLine
+from core.user_facts import user_fact
+from orders_app.models import Order
 
 
 def cart_summary(request):
@@ -7,9 +7,15 @@ def cart_summary(request):
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
         return {}
-    count = user_fact(
-        request,
-        "cart_lines",
-        lambda: CartLine.objects.filter(cart__user=user, cart__status="open").count(),
-    )
-    return {"cart_line_count": count}
+    return {"cart_line_count": user_fact(request, "cart_lines")}
+
+
+def approvals(request):
+    """`is_approver` for the navigation, and how many orders wait for this approver."""
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated:
+        return {}
+    if not user_fact(request, "approver"):
+        return {"is_approver": False}
+    waiting = Order.objects.filter(state=Order.State.PENDING_APPROVAL).exclude(placed_by=user)
+    return {"is_approver": True, "approvals_waiting": waiting.count()}

@@ -3,7 +3,8 @@ import re
 from django import forms
 from django.core.exceptions import ValidationError
 
-from orders_app.models import Address
+from orders_app.models import Address, Order, SupplierStatus
+from orders_app.quantities import CASES, MAX_UNITS, UNIT_CHOICES
 
 # The codes Cup Source accepts: the 50 states, DC and the five inhabited territories.
 US_STATES = [
@@ -59,15 +60,25 @@ class AddressForm(forms.ModelForm):
         return value
 
 
+def quantity_field(**kwargs) -> forms.IntegerField:
+    """A typed quantity (cases or units): a whole number from 1 to MAX_UNITS; the product's
+    own rules are checked by `check_quantity` once it is in units."""
+    return forms.IntegerField(min_value=1, max_value=MAX_UNITS, **kwargs)
+
+
+def unit_field() -> forms.ChoiceField:
+    return forms.ChoiceField(choices=UNIT_CHOICES, initial=CASES)
+
+
 class AddToCartForm(forms.Form):
     sku = forms.CharField(max_length=64, widget=forms.HiddenInput)
-    qty = forms.IntegerField(min_value=1, max_value=10_000_000, label="Quantity")
-    unit = forms.ChoiceField(choices=[("cases", "cases"), ("units", "units")], initial="cases")
+    qty = quantity_field(label="Quantity")
+    unit = unit_field()
     next = forms.CharField(required=False, widget=forms.HiddenInput)
 
 
 class QuantityForm(forms.Form):
-    qty = forms.IntegerField(min_value=1, max_value=10_000_000, label="Quantity (units)")
+    qty = quantity_field(label="Quantity (units)")
 
 
 class CheckoutForm(forms.Form):
@@ -92,11 +103,7 @@ class OrderFilterForm(forms.Form):
         ("", "Any status"),
         ("attention", "Needs attention"),
         ("pending", "Being sent"),
-        ("received", "Received by Cup Source"),
-        ("processing", "Processing"),
-        ("shipped", "Shipped"),
-        ("delivered", "Delivered"),
-        ("cancelled", "Cancelled"),
+        *SupplierStatus.choices,
     ]
     status = forms.ChoiceField(required=False, choices=STATUS_CHOICES)
     reference = forms.CharField(required=False, max_length=64, label="PO or reference")
@@ -117,3 +124,21 @@ class OrderFilterForm(forms.Form):
         ):
             raise ValidationError("The start date is after the end date.")
         return data
+
+
+class DecisionForm(forms.Form):
+    comment = forms.CharField(
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        label="Comment for the buyer",
+        help_text="Required when you reject the order: say what to change.",
+    )
+
+
+class AllOrdersFilterForm(forms.Form):
+    state = forms.ChoiceField(
+        required=False, choices=[("", "Any state"), *Order.State.choices], label="State"
+    )
+    q = forms.CharField(required=False, max_length=64, label="Buyer, PO or reference")
+    page = forms.IntegerField(required=False, min_value=1)

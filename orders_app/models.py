@@ -6,11 +6,14 @@ through its ledger states as the supplier answers.
 """
 
 import uuid
+from collections.abc import Iterable
+from decimal import Decimal
 
 from django.conf import settings
 from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models import Q, Sum
+from django.utils import timezone
 
 from catalog_app.models import Product
 
@@ -116,11 +119,51 @@ class CartLine(models.Model):
     def cases(self) -> int:
         return self.qty // self.product.case_pack
 
+    @property
+    def owner_id(self) -> int | None:
+        """The cart's user, without loading the cart if it is not loaded (None: cart gone)."""
+        if CartLine.cart.is_cached(self):
+            return self.cart.user_id
+        return Cart.objects.filter(pk=self.cart_id).values_list("user_id", flat=True).first()
+
+
+def cart_line_count(user) -> int:
+    """How many lines the user's open cart has (the header's badge)."""
+    return CartLine.objects.filter(cart__user=user, cart__status=Cart.Status.OPEN).count()
+
+
+def subtotal(lines: Iterable) -> Decimal:
+    """The sum of the lines' `line_total` (cart lines, order lines, list items, pasted lines)."""
+    return sum((line.line_total for line in lines), Decimal(0))
+
+
+class SupplierStatus(models.TextChoices):
+    """What Cup Source says of an order it accepted (`Order.supplier_status`)."""
+
+    RECEIVED = "received", "Received by Cup Source"
+    PROCESSING = "processing", "Being prepared"
+    SHIPPED = "shipped", "Shipped"
+    DELIVERED = "delivered", "Delivered"
+    CANCELLED = "cancelled", "Cancelled by Cup Source"
+
 
 class OrderQuerySet(models.QuerySet):
     def for_user(self, user):
         """The orders a user may see: their own."""
         return self.filter(placed_by=user)
+
+    def due(self, now=None):
+        """Queued and in-doubt orders whose next attempt is due: the worker's sweep."""
+        return self.filter(
+            state__in=[Order.State.QUEUED, Order.State.IN_DOUBT],
+            next_attempt_at__lte=now or timezone.now(),
+        )
+
+    def undelivered(self):
+        """Orders Cup Source accepted that have not arrived yet (nor been cancelled)."""
+        return self.filter(state=Order.State.ACCEPTED).exclude(
+            supplier_status__in=[SupplierStatus.DELIVERED, SupplierStatus.CANCELLED]
+        )
 
 
 class Order(models.Model):
@@ -136,6 +179,14 @@ class Order(models.Model):
 
     # States the worker picks up; an order in any other state is left alone.
     PENDING_STATES = (State.SUBMITTING, State.QUEUED, State.IN_DOUBT)
+    # States in which an order waits for someone: the buyer (refused), the worker (queued,
+    # unsure) or an approver. The overview's "needs you" and the order list's "Needs attention".
+    ATTENTION_STATES = (State.NEEDS_CHANGES, State.IN_DOUBT, State.QUEUED, State.PENDING_APPROVAL)
+    # Every state of an order that is not (yet) with Cup Source and not finished.
+    UNSENT_STATES = (
+        State.SUBMITTING, State.QUEUED, State.IN_DOUBT, State.NEEDS_CHANGES,
+        State.PENDING_APPROVAL,
+    )  # fmt: skip
 
     placed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="orders"
@@ -158,7 +209,7 @@ class Order(models.Model):
     expected_subtotal = models.DecimalField(max_digits=14, decimal_places=4)
     # What the supplier answered.
     supplier_order_id = models.CharField(max_length=64, unique=True, null=True, blank=True)
-    supplier_status = models.CharField(max_length=16, blank=True)
+    supplier_status = models.CharField(max_length=16, blank=True, choices=SupplierStatus.choices)
     subtotal = models.DecimalField(max_digits=14, decimal_places=4, null=True, blank=True)
     shipping = models.DecimalField(max_digits=14, decimal_places=4, null=True, blank=True)
     total = models.DecimalField(max_digits=14, decimal_places=4, null=True, blank=True)
@@ -199,13 +250,6 @@ class Order(models.Model):
     def __str__(self):
         return f"Order {self.reference}"
 
-    SUPPLIER_STATUS_LABELS = {
-        "received": "Received by Cup Source",
-        "processing": "Being prepared",
-        "shipped": "Shipped",
-        "delivered": "Delivered",
-        "cancelled": "Cancelled by Cup Source",
-    }
     TONES = {
         State.PENDING_APPROVAL: "info",
         State.REJECTED: "error",
@@ -223,14 +267,14 @@ class Order(models.Model):
     @property
     def status_label(self) -> str:
         if self.state == self.State.ACCEPTED:
-            return self.SUPPLIER_STATUS_LABELS.get(self.supplier_status, "Placed")
+            return dict(SupplierStatus.choices).get(self.supplier_status, "Placed")
         return self.get_state_display()
 
     @property
     def status_tone(self) -> str:
         """The badge colour: ok, info, warn, error or muted."""
         if self.state == self.State.ACCEPTED:
-            return "muted" if self.supplier_status == "cancelled" else "ok"
+            return "muted" if self.supplier_status == SupplierStatus.CANCELLED else "ok"
         return self.TONES[self.state]
 
     @property
@@ -274,3 +318,23 @@ class OrderEvent(models.Model):
 
     def __str__(self):
         return f"{self.order} → {self.state}"
+
+
+class SeenDelivery(models.Model):
+    """The estimated delivery date of an order as the buyer last acknowledged it. When the
+    tracking copy stored on the order says another date, the overview shows "delivery moved"
+    until the buyer presses "Got it"."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    order = models.ForeignKey(Order, on_delete=models.CASCADE, related_name="+")
+    estimated_delivery = models.DateField(null=True)
+    seen_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name_plural = "seen deliveries"
+        constraints = [
+            models.UniqueConstraint(fields=["user", "order"], name="one_seen_date_per_order"),
+        ]
+
+    def __str__(self):
+        return f"{self.user} saw {self.order} due {self.estimated_delivery}"

@@ -1,4 +1,5 @@
-"""Quantity rules, as Cup Source applies them: whole cases, at least the minimum order."""
+"""Quantity rules, as Cup Source applies them: whole cases, at least the minimum order; and how
+a typed quantity becomes units. Every form and service that takes a quantity uses these."""
 
 import re
 from dataclasses import dataclass, field
@@ -6,6 +7,16 @@ from dataclasses import dataclass, field
 from django.contrib.humanize.templatetags.humanize import intcomma
 
 from catalog_app.models import Product
+
+MAX_ORDER_LINES = 200  # the API's limit of lines per order (so per cart, paste or file)
+MAX_UNITS = 10_000_000  # per line: far above any real order, and every total still fits
+CASES, UNITS = "cases", "units"
+UNIT_CHOICES = [(CASES, "cases"), (UNITS, "units")]
+
+
+def to_units(product: Product, qty: int, unit: str) -> int:
+    """A quantity typed in `unit` ("cases" or "units") as units of the product."""
+    return qty * product.case_pack if unit == CASES else qty
 
 
 @dataclass(frozen=True)
@@ -30,6 +41,10 @@ def check_quantity(product: Product, qty: int) -> QuantityCheck:
         return QuantityCheck(qty, error=f"{product.sku} is no longer offered by Cup Source.")
     if qty <= 0:
         return QuantityCheck(qty, error="Enter a quantity of at least one case.")
+    if qty > MAX_UNITS:
+        return QuantityCheck(
+            qty, error=f"That is more than {intcomma(MAX_UNITS)} units on one line. Check it."
+        )
     pack, least = product.case_pack, smallest_order(product)
     if qty % pack:
         below = qty // pack * pack
@@ -76,5 +91,5 @@ def parse_quantity(text: str, product: Product | None) -> int:
     if match.group(2):
         if product is None:
             raise QuantityParseError("Cases need a known product.")
-        return number * product.case_pack
+        return to_units(product, number, CASES)
     return number

@@ -25,17 +25,19 @@ import logging
 import uuid
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from datetime import timedelta
+from datetime import date, timedelta
 from decimal import Decimal
 
 from django.conf import settings
+from django.core.cache import cache
 from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.utils import timezone
 
-from accounts.audit import Action, audit_record
+from accounts.audit import Action, audit_address, audit_record
 from accounts.roles import is_approver
 from catalog_app.models import Product
+from catalog_app.services import products_refresh
 from cupsource.budget import Priority
 from cupsource.client import CupSourceClient
 from cupsource.errors import (
@@ -57,14 +59,16 @@ from orders_app.models import (
     Order,
     OrderEvent,
     OrderLine,
+    SeenDelivery,
+    subtotal,
 )
 from orders_app.problems import describe_error, describe_lookup_error
-from orders_app.quantities import QuantityCheck, check_quantity
+from orders_app.quantities import MAX_ORDER_LINES, QuantityCheck, check_quantity
 
 logger = logging.getLogger(__name__)
 
 CLAIM_SECONDS = 120  # longer than any single send: timeout × attempts + budget wait
-MAX_LINES = 200  # the API's limit per order
+RECHECK_TTL = 30  # seconds: reloading the checkout page does not cost an API call each time
 RETRY_BASE = 30  # seconds; doubled per attempt up to RETRY_CAP
 RETRY_CAP = 15 * 60
 
@@ -116,8 +120,8 @@ def cart_add_lines(
             before = totals.get(product.pk, (product, existing))[1]
             totals[product.pk] = (product, before + qty)
         checks = {product.sku: check_quantity(product, qty) for product, qty in totals.values()}
-        if len(current.keys() | totals.keys()) > MAX_LINES:
-            raise CartError(f"An order can have at most {MAX_LINES} lines.", checks)
+        if len(current.keys() | totals.keys()) > MAX_ORDER_LINES:
+            raise CartError(f"An order can have at most {MAX_ORDER_LINES} lines.", checks)
         if not all(check.ok for check in checks.values()):
             raise CartError("Some quantities need changing; nothing was added.", checks)
         lines = []
@@ -192,9 +196,6 @@ def cart_recheck(*, cart: Cart, client: CupSourceClient) -> Recheck:
             changes.append(
                 f"{product.sku} is no longer offered by Cup Source: remove it to continue."
             )
-            if not product.discontinued:
-                product.discontinued, product.discontinued_at = True, timezone.now()
-                product.save(update_fields=["discontinued", "discontinued_at"])
             continue
         if now.unit_price != product.unit_price:
             changes.append(
@@ -205,16 +206,24 @@ def cart_recheck(*, cart: Cart, client: CupSourceClient) -> Recheck:
             changes.append(
                 f"{product.sku}: only {now.stock:,} in stock now; you want {line.qty:,}."
             )
-        product.unit_price, product.stock = now.unit_price, now.stock
-        product.save(update_fields=["unit_price", "stock"])
+    products_refresh(products=[line.product for line in lines], fresh=fresh)
     return Recheck(ok=True, changes=changes)
 
 
+def checkout_recheck(*, cart: Cart, client_factory) -> Recheck:
+    """`cart_recheck`, asked at most once per cart version every RECHECK_TTL seconds (a reload
+    of the checkout page costs no API call); a failed look-up is asked again next time."""
+    key = f"checkout:recheck:{cart.pk}:{cart.updated_at.timestamp()}"
+    recheck = cache.get(key)
+    if recheck is None:
+        with client_factory() as client:
+            recheck = cart_recheck(cart=cart, client=client)
+        if recheck.ok:
+            cache.set(key, recheck, RECHECK_TTL)
+    return recheck
+
+
 # --- placing and submitting ------------------------------------------------------------------
-
-
-def cart_subtotal(cart: Cart) -> Decimal:
-    return sum((line.line_total for line in cart.lines.select_related("product")), Decimal(0))
 
 
 def approval_threshold_for(user) -> Decimal:
@@ -251,9 +260,9 @@ def order_place(
             "currency": "USD",
             "reference": reference,
         }
-        subtotal = sum((line.line_total for line in lines), Decimal(0))
+        total = subtotal(lines)
         threshold = approval_threshold_for(user)
-        needs_approval = subtotal > threshold
+        needs_approval = total > threshold
         order = Order.objects.create(
             placed_by=user,
             cart=cart,
@@ -264,7 +273,7 @@ def order_place(
             notes=notes,
             address=address,
             payload=payload,
-            expected_subtotal=subtotal,
+            expected_subtotal=total,
             approval_threshold=threshold if needs_approval else None,
         )
         OrderLine.objects.bulk_create(
@@ -460,9 +469,7 @@ def orders_process_due(*, client: CupSourceClient, now=None) -> int:
         order.next_attempt_at = now
         order.save(update_fields=["state", "next_attempt_at"])
         _event(order, "The send was interrupted; checking with Cup Source.")
-    due = Order.objects.filter(
-        state__in=[Order.State.QUEUED, Order.State.IN_DOUBT], next_attempt_at__lte=now
-    ).order_by("next_attempt_at")
+    due = Order.objects.due(now).order_by("next_attempt_at")
     handled = 0
     for order in due:
         if order.state == Order.State.QUEUED:
@@ -473,18 +480,23 @@ def orders_process_due(*, client: CupSourceClient, now=None) -> int:
     return handled
 
 
-def order_resubmit(*, order: Order, user, address: Address | None = None) -> Order:
-    """After `needs_changes`: rebuild the payload from the (edited) lines and send it as a new
-    submission. The refused attempt created nothing, so a new idempotency key is safe. If the
-    changes take the subtotal over the buyer's threshold (and over what an approver already
-    approved), it waits for approval again instead of being sent."""
+def order_resubmit(
+    *, order: Order, user, quantities: dict[int, int] | None = None, address: Address | None = None
+) -> Order:
+    """After `needs_changes`: apply the buyer's new quantities (line id → units; every one
+    checked against the catalog first — CartError with the checks, and nothing changed, if
+    any is not valid), rebuild the payload from the lines and send it as a new submission. The
+    refused attempt created nothing, so a new idempotency key is safe. If the changes take the
+    subtotal over the buyer's threshold (and over what an approver already approved), it waits
+    for approval again instead of being sent."""
     with transaction.atomic():
         order = Order.objects.select_for_update().get(pk=order.pk)
         if order.state != Order.State.NEEDS_CHANGES:
             return order
-        lines = list(order.lines.all())
+        lines = list(order.lines.select_related("product"))
         if not lines:
             raise CartError("The order has no lines left.")
+        _set_line_quantities(lines, quantities or {})
         if address is not None:
             order.address = address
         order.idempotency_key = uuid.uuid4()
@@ -496,12 +508,12 @@ def order_resubmit(*, order: Order, user, address: Address | None = None) -> Ord
             else order.payload["shipping_address"],
         }
         order.problem, order.problem_details = "", {}
-        subtotal = sum((line.line_total for line in lines), Decimal(0))
+        total = subtotal(lines)
         threshold = approval_threshold_for(order.placed_by)
         approved_up_to = order.expected_subtotal if order.reviewed_at else Decimal(-1)
-        if subtotal > threshold and subtotal > approved_up_to:
+        if total > threshold and total > approved_up_to:
             order.state = Order.State.PENDING_APPROVAL
-            order.expected_subtotal, order.approval_threshold = subtotal, threshold
+            order.expected_subtotal, order.approval_threshold = total, threshold
             order.reviewed_by, order.reviewed_at, order.review_comment = None, None, ""
             order.save()
             _event(order, "Changed; " + _waits_for_approval(threshold), actor=user)
@@ -511,6 +523,22 @@ def order_resubmit(*, order: Order, user, address: Address | None = None) -> Ord
             _event(order, "Changed and sent again.", actor=user)
         _audit_submitted(order, user)
     return order
+
+
+def _set_line_quantities(lines: list[OrderLine], quantities: dict[int, int]) -> None:
+    """Give each line its new quantity (if any) once every new quantity checks out."""
+    checks = {}
+    for line in lines:
+        qty = quantities.get(line.pk, line.qty)
+        if line.product is not None:
+            checks[line.sku] = check_quantity(line.product, qty)
+    if not all(check.ok for check in checks.values()):
+        raise CartError("Some quantities need changing; nothing was sent.", checks)
+    for line in lines:
+        if line.pk in quantities and quantities[line.pk] != line.qty:
+            line.qty = quantities[line.pk]
+            line.line_total = line.unit_price * line.qty
+            line.save(update_fields=["qty", "line_total"])
 
 
 # --- state transitions -----------------------------------------------------------------------
@@ -619,3 +647,81 @@ def order_cancel(*, order: Order, user) -> bool:
         order.refresh_from_db()
         _event(order, "Cancelled by the buyer.", actor=user)
     return bool(cancelled)
+
+
+# --- the address book ------------------------------------------------------------------------
+
+
+def address_create(*, user, address: Address, make_default: bool = False) -> Address:
+    """Add a (validated, unsaved) address to the team's book, optionally as the user's
+    default ship-to; audited."""
+    with transaction.atomic():
+        address.created_by = user
+        address.save()
+        audit_address(address, user, Action.ADDRESS_CREATED)
+        if make_default:
+            address_set_default(user=user, address=address)
+    return address
+
+
+def address_update(
+    *, user, address: Address, changed: bool = True, make_default: bool | None = None
+) -> Address:
+    """Save an edited address (audited when a field `changed`); `make_default` True or False
+    makes it the user's default ship-to or stops it being so (None: leave as it is)."""
+    with transaction.atomic():
+        address.save()
+        if changed:
+            audit_address(address, user, Action.ADDRESS_CHANGED)
+        if make_default is not None and make_default != (default_address_id(user) == address.pk):
+            address_set_default(user=user, address=address if make_default else None)
+    return address
+
+
+def address_delete(*, user, address: Address) -> None:
+    """Remove an address from the book (orders keep their own copy in their payload)."""
+    with transaction.atomic():
+        audit_address(address, user, Action.ADDRESS_DELETED)
+        address.delete()
+
+
+def address_set_default(*, user, address: Address | None) -> None:
+    BuyerSettings.objects.update_or_create(user=user, defaults={"default_address": address})
+
+
+def default_address_id(user) -> int | None:
+    return (
+        BuyerSettings.objects.filter(user=user).values_list("default_address_id", flat=True).first()
+    )
+
+
+# --- delivery dates the buyer has seen -------------------------------------------------------
+
+
+def seen_deliveries(*, user, current: dict[int, date | None]) -> dict[int, date | None]:
+    """The date the buyer last acknowledged for each order in `current` (order id → the date
+    the stored tracking says now). An order seen for the first time is recorded with its
+    current date, so only later moves are reported."""
+    stored = dict(
+        SeenDelivery.objects.filter(user=user, order_id__in=current).values_list(
+            "order_id", "estimated_delivery"
+        )
+    )
+    new = [order_id for order_id in current if order_id not in stored]
+    if new:
+        SeenDelivery.objects.bulk_create(
+            [
+                SeenDelivery(user=user, order_id=order_id, estimated_delivery=current[order_id])
+                for order_id in new
+            ],
+            ignore_conflicts=True,
+        )
+        stored.update({order_id: current[order_id] for order_id in new})
+    return stored
+
+
+def delivery_seen(*, user, order_id: int, estimated_delivery: date | None) -> None:
+    """The buyer has seen (acknowledged) this estimated delivery date."""
+    SeenDelivery.objects.update_or_create(
+        user=user, order_id=order_id, defaults={"estimated_delivery": estimated_delivery}
+    )

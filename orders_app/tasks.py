@@ -1,8 +1,8 @@
 from django.tasks import task
 
-from dashboard.supplier import get_client
 from orders_app.services import orders_process_due
 from orders_app.tracking import tracking_refresh_open
+from supplier.client import get_client
 
 
 @task()

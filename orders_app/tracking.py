@@ -92,24 +92,16 @@ def tracking_refresh_open(
     TRACKING_REFRESH_INTERVAL) carries on where this one stopped."""
     deadline = timezone.now() + time_box
     refreshed = 0
-    open_orders = (
-        Order.objects.filter(state=Order.State.ACCEPTED)
-        .exclude(supplier_status="delivered")
-        .order_by(F("tracking_checked_at").asc(nulls_first=True), "pk")
+    open_orders = Order.objects.undelivered().order_by(
+        F("tracking_checked_at").asc(nulls_first=True), "pk"
     )
     for order in open_orders.iterator():
-        if timezone.now() >= deadline or _orders_due():
+        if timezone.now() >= deadline or Order.objects.due().exists():
             break
         claimed = _claim_refresh(order, older_than=BACKGROUND_EVERY)
         if claimed and not _refresh(order, client, Priority.BACKGROUND).problem:
             refreshed += 1
     return refreshed
-
-
-def _orders_due() -> bool:
-    return Order.objects.filter(
-        state__in=[Order.State.QUEUED, Order.State.IN_DOUBT], next_attempt_at__lte=timezone.now()
-    ).exists()
 
 
 def _is_final(order: Order) -> bool:

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from orders_app.views import addresses, bulk, cart, checkout, orders
+from orders_app.views import addresses, approvals, bulk, cart, checkout, orders
 
 app_name = "orders"
 urlpatterns = [
@@ -28,8 +28,24 @@ urlpatterns = [
     path("cart/upload/confirm/", bulk.upload_confirm, name="upload_confirm"),
     path("cart/upload/sample.csv", bulk.upload_sample, name="upload_sample"),
     path("addresses/", addresses.address_list, name="address_list"),
-    path("addresses/new/", addresses.address_create, name="address_create"),
+    path("addresses/new/", addresses.address_create_view, name="address_create"),
     path("addresses/<int:address_id>/edit/", addresses.address_edit, name="address_edit"),
-    path("addresses/<int:address_id>/remove/", addresses.address_delete, name="address_delete"),
+    path(
+        "addresses/<int:address_id>/remove/", addresses.address_delete_view, name="address_delete"
+    ),
     path("addresses/<int:address_id>/default/", addresses.address_default, name="address_default"),
+    # approvals (approvers only: orders_app/views/approvals.py)
+    path("approvals/", approvals.approval_list, name="approval_list"),
+    path("approvals/orders/", approvals.all_orders, name="all_orders"),
+    path("approvals/orders/<int:order_id>/", approvals.approval_detail, name="approval_detail"),
+    path(
+        "approvals/orders/<int:order_id>/approve/",
+        approvals.order_approve_view,
+        name="order_approve",
+    ),
+    path(
+        "approvals/orders/<int:order_id>/reject/",
+        approvals.order_reject_view,
+        name="order_reject",
+    ),
 ]

@@ -74,7 +74,7 @@ def prepare(sandbox_port: int) -> str:
     serve(make_server("127.0.0.1", sandbox_port))
 
     from catalog_app.services import catalog_sync
-    from dashboard.supplier import get_client
+    from supplier.client import get_client
 
     with get_client() as client:
         assert catalog_sync(client=client, trigger="command").status == "succeeded"

@@ -11,6 +11,9 @@ UPDATED = datetime(2026, 11, 1, 12, 0, tzinfo=UTC)
 
 @pytest.fixture
 def make_product(db):
+    """Writes a product into the mirror directly and, as the mirror's writers do, changes its
+    version (catalog_app/mirror.py)."""
+    from catalog_app.mirror import mirror_changed
     from catalog_app.models import LidFit, Product
 
     def make(sku, **fields):
@@ -33,6 +36,7 @@ def make_product(db):
         LidFit.objects.bulk_create(
             LidFit(product=product, lid_sku=lid) for lid in product.compatible_lids
         )
+        mirror_changed()
         return product
 
     return make

@@ -2,14 +2,14 @@ from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_GET, require_POST
 from django_htmx.http import trigger_client_event
 
 from catalog_app.models import Product
+from core.http import safe_next
 from orders_app.forms import AddToCartForm, QuantityForm
-from orders_app.models import CartLine
-from orders_app.quantities import check_quantity
+from orders_app.models import CartLine, subtotal
+from orders_app.quantities import check_quantity, to_units
 from orders_app.services import (
     CartError,
     cart_add,
@@ -41,7 +41,7 @@ def cart_context(request: HttpRequest, **extra) -> dict:
     return {
         "cart": cart,
         "rows": rows,
-        "subtotal": sum((line.line_total for line in lines), 0),
+        "subtotal": subtotal(lines),
         "units": sum(line.qty for line in lines),
         "blocked": any(not row["check"].ok for row in rows),
         **extra,
@@ -73,8 +73,7 @@ def cart_add_view(request: HttpRequest) -> HttpResponse:
     form = AddToCartForm(data)
     if not form.is_valid():
         return _add_answer(request, product, error="Enter a whole number of cases or units.")
-    qty = form.cleaned_data["qty"]
-    units = qty * product.case_pack if form.cleaned_data["unit"] == "cases" else qty
+    units = to_units(product, form.cleaned_data["qty"], form.cleaned_data["unit"])
     try:
         line, check = cart_add(user=request.user, product=product, qty=units)
     except CartError as exc:
@@ -96,19 +95,11 @@ def _add_answer(request, product, *, error="", check=None, added="", warning="")
             messages.success(request, f"{product.name}: {added}")
         if warning:
             messages.warning(request, warning)
-        return redirect(_safe_next(request, request.POST.get("next", "")))
+        return redirect(safe_next(request, "orders:cart"))
     context = {"product": product, "error": error, "check": check, "added": added,
                "warning": warning, "next": request.POST.get("next", "")}  # fmt: skip
     response = TemplateResponse(request, "orders_app/includes/add_to_cart.html", context)
     return trigger_client_event(response, "cartUpdated") if added else response
-
-
-def _safe_next(request: HttpRequest, target: str) -> str:
-    if target and url_has_allowed_host_and_scheme(
-        target, {request.get_host()}, request.is_secure()
-    ):
-        return target
-    return "orders:cart"
 
 
 @require_POST
@@ -157,15 +148,14 @@ def cart_add_lid(request: HttpRequest, line_id: int) -> HttpResponse:
     line = get_object_or_404(CartLine, pk=line_id, cart=cart_for(request.user))
     lid = matching_lid(line.product)
     if lid is None:
-        messages.error(request, f"Cup Source lists no lid for {line.product.sku} right now.")
-        return redirect("orders:cart")
+        return _line_error(request, line, "Cup Source lists no lid for it right now.")
     in_cart = cart_for(request.user).lines.filter(product=lid).first()
     missing = lid_quantity(lid, line.qty) - (in_cart.qty if in_cart else 0)
     try:
         cart_add(user=request.user, product=lid, qty=max(missing, 0))
     except CartError as exc:
-        messages.error(request, exc.message)
-        return redirect("orders:cart")
+        check = exc.checks.get(lid.sku)
+        return _line_error(request, line, f"{lid.sku}: {check.error if check else exc.message}")
     if not request.htmx:
         messages.success(request, f"Added {lid.name} to match {line.product.sku}.")
     return _cart_changed(request)

@@ -1,24 +1,14 @@
 from django.contrib import messages
-from django.core.cache import cache
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.views.decorators.http import require_http_methods
 
-from dashboard.supplier import get_web_client
 from orders_app.forms import CheckoutForm
 from orders_app.models import Address, BuyerSettings, Order
-from orders_app.services import (
-    CartError,
-    Recheck,
-    cart_for,
-    cart_recheck,
-    order_place,
-    order_submit,
-)
+from orders_app.services import CartError, cart_for, checkout_recheck, order_place, order_submit
 from orders_app.views.cart import cart_context
-
-RECHECK_TTL = 30  # seconds: reloading the checkout page does not cost an API call each time
+from supplier.client import get_web_client
 
 
 @require_http_methods(["GET", "POST"])
@@ -33,22 +23,11 @@ def checkout(request: HttpRequest) -> HttpResponse:
             return _place(request, cart, form)
     else:
         form = CheckoutForm(initial={"address": _default_address(request.user)})
-    recheck = _recheck(cart)
+    recheck = checkout_recheck(cart=cart, client_factory=get_web_client)
     context = cart_context(
         request, form=form, recheck=recheck, has_addresses=Address.objects.exists()
     )
     return TemplateResponse(request, "orders_app/checkout.html", context)
-
-
-def _recheck(cart) -> Recheck:
-    key = f"checkout:recheck:{cart.pk}:{cart.updated_at.timestamp()}"
-    recheck = cache.get(key)
-    if recheck is None:
-        with get_web_client() as client:
-            recheck = cart_recheck(cart=cart, client=client)
-        if recheck.ok:
-            cache.set(key, recheck, RECHECK_TTL)
-    return recheck
 
 
 def _place(request: HttpRequest, cart, form: CheckoutForm) -> HttpResponse:

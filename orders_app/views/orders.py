@@ -10,7 +10,6 @@ from django.views.decorators.http import require_GET, require_POST
 from django.views.decorators.vary import vary_on_headers
 
 from catalog_app.models import Product
-from dashboard.supplier import get_web_client
 from orders_app.export import orders_csv
 from orders_app.forms import OrderFilterForm, QuantityForm
 from orders_app.models import Order
@@ -18,8 +17,7 @@ from orders_app.quantities import check_quantity
 from orders_app.services import CartError, cart_add_lines, order_resubmit, order_submit
 from orders_app.services import order_cancel as order_cancel_service
 from orders_app.tracking import tracking_for
-
-ATTENTION = [Order.State.NEEDS_CHANGES, Order.State.IN_DOUBT, Order.State.QUEUED]
+from supplier.client import get_web_client
 
 
 @require_GET
@@ -75,7 +73,7 @@ def _bad_filters(request: HttpRequest, form: OrderFilterForm) -> TemplateRespons
 def _filter(orders, data: dict):
     status = data.get("status")
     if status == "attention":
-        orders = orders.filter(state__in=ATTENTION)
+        orders = orders.filter(state__in=Order.ATTENTION_STATES)
     elif status == "pending":
         orders = orders.filter(state__in=Order.PENDING_STATES)
     elif status:
@@ -158,24 +156,23 @@ def order_resubmit_view(request: HttpRequest, order_id: int) -> HttpResponse:
     order = _own_order(request, order_id)
     if order.state != Order.State.NEEDS_CHANGES:
         return redirect("orders:order_detail", order_id=order.pk)
-    lines = list(order.lines.select_related("product"))
-    errors = []
-    for line in lines:
+    quantities, errors = {}, []
+    for line in order.lines.all():
         form = QuantityForm({"qty": request.POST.get(f"qty-{line.pk}", line.qty)})
-        if not form.is_valid():
+        if form.is_valid():
+            quantities[line.pk] = form.cleaned_data["qty"]
+        else:
             errors.append(f"{line.sku}: enter a whole number of units.")
-            continue
-        line.qty = form.cleaned_data["qty"]
-        if line.product and not (check := check_quantity(line.product, line.qty)).ok:
-            errors.append(check.error)
+    if not errors:
+        try:
+            order = order_resubmit(order=order, user=request.user, quantities=quantities)
+        except CartError as exc:
+            errors = [check.error for check in exc.checks.values() if not check.ok]
+            errors = errors or [exc.message]
     if errors:
         for error in errors:
             messages.error(request, error)
         return redirect("orders:order_detail", order_id=order.pk)
-    for line in lines:
-        line.line_total = line.unit_price * line.qty
-        line.save(update_fields=["qty", "line_total"])
-    order = order_resubmit(order=order, user=request.user)
     with get_web_client() as client:
         order_submit(order=order, client=client)
     return redirect("orders:order_detail", order_id=order.pk)

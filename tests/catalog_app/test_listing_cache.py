@@ -1,7 +1,8 @@
-"""The browse page's listing is rendered once per URL and mirror version and shared by every
-buyer (catalog_app/listing.py): each buyer still gets their own CSRF token and stars, and any
-change to the mirror shows at once."""
+"""The browse page's listing is rendered once per viewer, URL and mirror version and kept
+(catalog_app/listing.py): each buyer gets their own CSRF token and stars — however the
+templates and context processors change — and any change to the mirror shows at once."""
 
+import json
 import re
 
 import pytest
@@ -11,8 +12,11 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from catalog_app.models import Product
+from catalog_app.services import products_refresh
+from cupsource.models import Product as SupplierProduct
 from favourites.models import Favourite
 from orders_app.models import CartLine
+from tests.catalog_app.test_sync import FakeCatalogAPI, product, sync
 
 URL = reverse("catalog:product_list")
 PARAMS = {"category": "cups", "sort": "price"}
@@ -33,7 +37,7 @@ def csrf_tokens(body: str) -> set[str]:
     return set(re.findall(r'name="csrfmiddlewaretoken" value="([^"]+)"', body))
 
 
-def test_a_repeated_view_is_served_from_the_shared_rendering(buyer_client, catalog):
+def test_a_repeated_view_is_served_from_the_kept_rendering(buyer_client, catalog):
     buyer_client.get(URL, PARAMS)
     with CaptureQueriesContext(connection) as queries:
         body = buyer_client.get(URL, PARAMS).content.decode()
@@ -41,7 +45,7 @@ def test_a_repeated_view_is_served_from_the_shared_rendering(buyer_client, catal
     assert not [q for q in queries if "COUNT" in q["sql"] and "catalog_app_product" in q["sql"]]
 
 
-def test_each_buyer_sees_their_own_stars_on_a_shared_rendering(buyer, other_buyer, catalog, client):
+def test_each_buyer_sees_their_own_stars(buyer, other_buyer, catalog, client):
     Favourite.objects.create(user=buyer, product=Product.objects.get(sku="CS-8OZ-ECO"))
     client.force_login(buyer)
     mine = client.get(URL, PARAMS).content.decode()
@@ -69,14 +73,23 @@ def test_the_forms_carry_a_working_csrf_token_of_the_viewer(buyer, other_buyer, 
     assert CartLine.objects.filter(product__sku="CS-8OZ-ECO").count() == 2
 
 
+def _fresh(sku: str, **fields) -> SupplierProduct:
+    return SupplierProduct.model_validate_json(json.dumps(product(sku, **fields)))
+
+
 @pytest.mark.parametrize(
     "change",
     [
-        lambda p: Product.objects.filter(pk=p.pk).update(stock=0),
-        lambda p: Product.objects.bulk_update([setattr(p, "stock", 0) or p], ["stock"]),
-        lambda p: setattr(p, "stock", 0) or p.save(),
+        # The checkout's fresh look-up of the cart's products.
+        lambda p: products_refresh(products=[p], fresh={p.sku: _fresh(p.sku, stock=0)}),
+        # A catalog sync.
+        lambda p: sync(
+            FakeCatalogAPI(
+                [product(p.sku, stock=0), product("CS-12OZ-PAP", capacity_oz=12, stock=9000)]
+            )
+        ),
     ],
-    ids=["update", "bulk_update", "save"],
+    ids=["checkout refresh", "sync"],
 )
 def test_a_change_to_the_mirror_shows_at_once(buyer_client, catalog, change):
     assert "Out of stock" not in buyer_client.get(URL, PARAMS).content.decode()
@@ -145,3 +158,72 @@ def test_searches_and_made_up_urls_are_not_kept(buyer_client, catalog, params):
         body = buyer_client.get(URL, params).content.decode()
     assert "CS-8OZ-ECO" in body or "CS-12OZ-PAP" in body
     assert [q for q in queries if "GROUP BY" in q["sql"]]  # rendered again, not kept
+
+
+# --- nothing of one viewer reaches another ------------------------------------------------
+
+
+def shout_viewer(request):
+    """A context processor of a kind that does not exist yet: something of the viewer's own."""
+    user = getattr(request, "user", None)
+    return {"viewer_shout": f"viewer={user.get_username()}" if user else ""}
+
+
+@pytest.fixture
+def changed_templates(settings, tmp_path):
+    """A new context processor, shown in every row (the stock badge), and star markup that
+    shows the user and the CSRF token."""
+    badge = tmp_path / "includes" / "stock_badge.html"
+    badge.parent.mkdir(parents=True)
+    badge.write_text('<span data-shout="{{ viewer_shout }}">{{ product.stock }}</span>')
+    star = tmp_path / "favourites" / "includes" / "star.html"
+    star.parent.mkdir(parents=True)
+    star.write_text(
+        '<form id="star-{{ product.sku|slugify }}" class="star-form" method="post" '
+        'action="{% url "favourites:star" product.sku %}">{% csrf_token %}'
+        '<input type="hidden" name="star" value="{{ state.value }}">'
+        '<button type="submit" aria-pressed="{{ state.pressed }}" '
+        'data-who="{{ request.user.username }}" data-token="{{ csrf_token }}">'
+        "Favourite</button></form>"
+    )
+    templates = settings.TEMPLATES[0]
+    settings.TEMPLATES = [
+        {
+            **templates,
+            "DIRS": [tmp_path, *templates["DIRS"]],
+            "OPTIONS": {
+                **templates["OPTIONS"],
+                "context_processors": [
+                    *templates["OPTIONS"]["context_processors"],
+                    "tests.catalog_app.test_listing_cache.shout_viewer",
+                ],
+            },
+        }
+    ]
+
+
+def test_a_new_context_processor_and_star_markup_stay_with_their_viewer(
+    buyer, other_buyer, catalog, changed_templates
+):
+    Favourite.objects.create(user=buyer, product=Product.objects.get(sku="CS-8OZ-ECO"))
+    pages = {}
+    for user in (buyer, other_buyer, buyer, other_buyer):  # each one twice: the kept rendering
+        client = pages.get(user.username, (None, Client(enforce_csrf_checks=True)))[1]
+        client.force_login(user)
+        body = client.get(URL, PARAMS).content.decode()
+        pages[user.username] = (body, client)
+        assert f'data-who="{user.username}"' in body
+        assert f'data-shout="viewer={user.username}"' in body
+        other = ({"buyer", "other"} - {user.username}).pop()
+        assert f'data-who="{other}"' not in body and f"viewer={other}" not in body
+    mine, theirs = pages["buyer"][0], pages["other"][0]
+    assert star_pressed(mine, "CS-8OZ-ECO") == "true"
+    assert star_pressed(theirs, "CS-8OZ-ECO") == "false"
+    # Each page's tokens work for its own viewer and for nobody else.
+    for name, (body, client) in pages.items():
+        token = csrf_tokens(body).pop()
+        other_client = pages[({"buyer", "other"} - {name}).pop()][1]
+        star_url = reverse("favourites:star", args=["CS-12OZ-PAP"])
+        data = {"star": "on", "csrfmiddlewaretoken": token}
+        assert other_client.post(star_url, data).status_code == 403
+        assert client.post(star_url, data).status_code == 302

@@ -14,8 +14,8 @@ from catalog_app import services
 from catalog_app.models import LidFit, Product, SyncRun
 from catalog_app.services import catalog_sync
 from cupsource.budget import SlidingWindowBudget
-from dashboard import supplier
-from dashboard.supplier import get_client
+from supplier import client as supplier
+from supplier.client import get_client
 
 COMPARED = [
     "name",

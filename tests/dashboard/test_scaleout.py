@@ -31,8 +31,8 @@ from bench.scaleout import (
     start_stack,
 )
 from catalog_app.services import catalog_sync
-from dashboard.supplier import get_client
 from orders_app.models import Order
+from supplier.client import get_client
 
 LIMIT = 20  # requests a minute, for the sandbox and the client alike
 API_KEY = "cs_test_scaleout_ci_key_0123456789"

@@ -6,7 +6,7 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from catalog_app.services import catalog_sync
-from dashboard.supplier import get_client
+from supplier.client import get_client
 
 
 @pytest.fixture

@@ -14,7 +14,7 @@ def test_a_filter_change_after_the_session_ended_goes_to_log_in_and_back(
     from django.contrib.sessions.models import Session
 
     from catalog_app.services import catalog_sync
-    from dashboard.supplier import get_client
+    from supplier.client import get_client
 
     sandbox.configure(settings)
     with get_client() as client:

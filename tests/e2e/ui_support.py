@@ -28,10 +28,10 @@ def open_shop(live_server, sandbox, settings, django_user_model) -> Shop:
 
     from catalog_app.models import Product
     from catalog_app.services import catalog_sync
-    from dashboard.supplier import get_client
     from favourites.models import Favourite, SavedList, SavedListItem
     from orders_app.models import Address, Order
     from orders_app.services import cart_add, cart_for, order_place, order_submit
+    from supplier.client import get_client
 
     sandbox.configure(settings)
     with get_client() as client:

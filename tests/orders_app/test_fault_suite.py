@@ -13,9 +13,9 @@ from django.utils import timezone
 
 from catalog_app.models import Product
 from catalog_app.services import catalog_sync
-from dashboard.supplier import get_client, get_web_client
 from orders_app.models import Address, Order
 from orders_app.services import cart_add, cart_for, order_place, order_submit, orders_process_due
+from supplier.client import get_client, get_web_client
 
 ACTIONABLE = {Order.State.NEEDS_CHANGES, Order.State.QUEUED, Order.State.IN_DOUBT}
 

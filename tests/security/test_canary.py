@@ -186,7 +186,7 @@ def test_the_api_key_never_leaves_the_server(world, leaks, supplier_refuses_the_
         leaks.check_response("buyer action", response)
     approver = Client(raise_request_exception=False)
     approver.force_login(world.approver)
-    response = approver.post(reverse("accounts:order_approve", args=[world.order.pk]), follow=True)
+    response = approver.post(reverse("orders:order_approve", args=[world.order.pk]), follow=True)
     leaks.check_response("approval", response)
     staff = Client(raise_request_exception=False)
     staff.force_login(world.staff)

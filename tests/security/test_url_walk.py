@@ -41,7 +41,7 @@ def is_login_redirect(response) -> bool:
 def test_the_walk_sees_every_part_of_the_site():
     names = {route.name for route in routes()}
     assert len(names) > 150
-    expected = {"home", "orders:order_detail", "accounts:approval_detail", "healthz",
+    expected = {"home", "orders:order_detail", "orders:approval_detail", "healthz",
                 "catalog:product_list", "admin:orders_app_order_change"}  # fmt: skip
     assert expected <= names
     assert ANONYMOUS_ALLOWED - names == set()  # no stale entries in the allow-list
@@ -92,7 +92,7 @@ def test_another_buyers_ids_are_404_everywhere(world, client):
         assert statuses <= {404, 405} and 404 in statuses, f"{url}: {statuses}"
         checked.append(route.name)
     assert {"orders:order_detail", "orders:cart_line_update", "delivery_date_seen",
-            "accounts:order_approve"} <= set(checked)  # fmt: skip
+            "orders:order_approve"} <= set(checked)  # fmt: skip
     # … and nothing of the first buyer's changed.
     world.order.refresh_from_db()
     world.line.refresh_from_db()
@@ -108,7 +108,7 @@ def test_the_owner_opens_the_same_pages(world, client):
         route = next(r for r in routes() if r.name == name)
         assert client.get(route.url(values)).status_code == 200, name
     client.force_login(world.approver)
-    route = next(r for r in routes() if r.name == "accounts:approval_detail")
+    route = next(r for r in routes() if r.name == "orders:approval_detail")
     assert client.get(route.url(world.values())).status_code == 200
 
 

@@ -3,7 +3,7 @@ from tqdm import tqdm
 
 from catalog_app.models import SyncRun
 from catalog_app.services import SyncAlreadyRunning, catalog_sync
-from dashboard.supplier import get_client
+from supplier.client import get_client
 
 
 class Command(BaseCommand):

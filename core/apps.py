@@ -1,0 +1,21 @@
+from django.apps import AppConfig
+
+
+class CoreConfig(AppConfig):
+    """What every app builds on and no app owns: the per-user facts cache, the periodic-job
+    schedule, request ids in the logs, safe redirects."""
+
+    name = "core"
+    verbose_name = "Cupboard core"
+
+    def ready(self):
+        from core import scheduler
+
+        scheduler.register(
+            scheduler.Job(
+                name="prune-task-results",
+                task="core.tasks.prune_task_results",
+                interval=lambda: 24 * 3600,
+                needed=scheduler.tasks_in_database,
+            )
+        )

@@ -1,0 +1,15 @@
+"""Where to send the browser after a form: the page it came from, if that page is ours."""
+
+from django.http import HttpRequest
+from django.utils.http import url_has_allowed_host_and_scheme
+
+
+def safe_next(request: HttpRequest, default: str = "") -> str:
+    """The `next` the form posted (or the query string carried), if it is a URL of this site;
+    otherwise `default` (a URL or a URL name for `redirect`)."""
+    target = request.POST.get("next") or request.GET.get("next") or ""
+    if target and url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return target
+    return default

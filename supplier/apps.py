@@ -1,0 +1,22 @@
+from django.apps import AppConfig
+
+
+class SupplierConfig(AppConfig):
+    """Django's side of Cup Source: building clients from settings, the shared request budget,
+    and how the supplier last answered."""
+
+    name = "supplier"
+    verbose_name = "Cup Source connection"
+
+    def ready(self):
+        from core import scheduler
+        from supplier.status import SUPPLIER_CHECK_INTERVAL, supplier_check_due
+
+        scheduler.register(
+            scheduler.Job(
+                name="supplier-check",
+                task="supplier.tasks.check_supplier",
+                interval=lambda: SUPPLIER_CHECK_INTERVAL,
+                needed=supplier_check_due,
+            )
+        )
