@@ -7,6 +7,7 @@ from cupsource.errors import (
     AuthenticationError,
     BadRequestError,
     BillingUnverifiedError,
+    BudgetUnavailableError,
     ConflictError,
     CupSourceError,
     MalformedResponseError,
@@ -56,6 +57,11 @@ MESSAGES: list[tuple[type[CupSourceError], str]] = [
         "Cup Source is busy with this account's other requests right now. Your order is queued "
         "and will be sent automatically in a moment — no need to do anything.",
     ),
+    (
+        BudgetUnavailableError,
+        "Cupboard could not check its request allowance with Cup Source just now, so nothing "
+        "was sent. Your order is saved and will be sent automatically in a moment.",
+    ),
     (APITimeoutError, UNCERTAIN),
     (
         APIConnectionError,
@@ -90,7 +96,7 @@ def describe_lookup_error(exc: CupSourceError) -> str:
     """For reads (stock re-check, tracking): nothing of the buyer's is at stake."""
     if isinstance(exc, AuthenticationError | PermissionDeniedError):
         return "Cup Source refused Cupboard's API key; staff need to update it."
-    if isinstance(exc, RateLimitError):
+    if isinstance(exc, RateLimitError | BudgetUnavailableError):
         return "Cup Source is busy with this account's other requests; try again in a minute."
     if isinstance(exc, NotFoundError):
         return "Cup Source doesn't know this order."

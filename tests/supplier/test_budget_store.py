@@ -181,3 +181,26 @@ def test_a_small_rate_limit_still_gives_background_work_a_slot(settings, db):
     assert budget.limit == 5
     assert budget.reserve(Priority.BACKGROUND) == 0.0
     get_client().close()  # building a client with this budget works too
+
+
+def test_a_budget_lock_that_never_comes_free_queues_the_order(
+    buyer_client, cart_with_cup, address, monkeypatch, no_api
+):
+    """The shared budget's lock is held by a process that died a moment ago: placing an order
+    neither answers 500 nor leaves it "submitting" — it is queued (nothing was sent), and the
+    buyer is told why."""
+    from django.core.cache import caches
+    from django.urls import reverse
+
+    from orders_app.models import Order
+
+    monkeypatch.setattr(budget_store, "LOCK_WAIT", 0.1)
+    caches["shared"].set("cupsource:budget:lock", "a holder that died", 60)
+
+    response = buyer_client.post(reverse("orders:checkout"), {"address": address.pk})
+
+    order = Order.objects.get()
+    assert response.status_code == 302
+    assert order.state == Order.State.QUEUED
+    assert "nothing was sent" in order.problem
+    assert no_api == []
