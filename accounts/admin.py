@@ -3,10 +3,11 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.admin import UserAdmin
 
 from accounts.models import AuditEntry
+from core.admin import ReadOnlyAdmin
 
 
 @admin.register(AuditEntry)
-class AuditEntryAdmin(admin.ModelAdmin):
+class AuditEntryAdmin(ReadOnlyAdmin):
     """The audit log: read-only (no one adds, changes or deletes entries here)."""
 
     list_display = ["at", "action", "username", "summary", "ip_address"]
@@ -16,15 +17,6 @@ class AuditEntryAdmin(admin.ModelAdmin):
     fields = ["at", "action", "actor", "username", "object_type", "object_id", "summary",
               "details", "ip_address"]  # fmt: skip
     readonly_fields = fields
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 User = get_user_model()

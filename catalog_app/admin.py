@@ -2,26 +2,15 @@ from django.contrib import admin, messages
 from django.http import HttpRequest, HttpResponseRedirect
 from django.urls import path, reverse
 
-from accounts.audit import Action, audit_record
 from catalog_app.models import Product, SyncRun
-from catalog_app.tasks import sync_catalog
-
-
-class ReadOnlyAdmin(admin.ModelAdmin):
-    """The mirror and its history are written by the sync only."""
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
+from catalog_app.tasks import sync_start
+from core.admin import ReadOnlyAdmin
 
 
 @admin.register(Product)
 class ProductAdmin(ReadOnlyAdmin):
+    """The mirror: written by the sync only."""
+
     list_display = [
         "sku",
         "name",
@@ -65,13 +54,7 @@ class SyncRunAdmin(ReadOnlyAdmin):
 
     def sync_now(self, request: HttpRequest) -> HttpResponseRedirect:
         if request.method == "POST":
-            sync_catalog.enqueue(trigger=SyncRun.Trigger.STAFF, user_id=request.user.pk)
-            audit_record(
-                action=Action.SYNC_TRIGGERED,
-                actor=request.user,
-                summary="Started a catalog sync from the admin",
-                details={"where": "admin"},
-            )
+            sync_start(user=request.user, where="admin")
             self.message_user(
                 request, "Catalog sync enqueued; refresh this page to follow it.", messages.SUCCESS
             )

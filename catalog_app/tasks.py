@@ -1,6 +1,8 @@
 from django.contrib.auth import get_user_model
 from django.tasks import task
 
+from accounts.audit import Action, audit_record
+from catalog_app.models import SyncRun
 from catalog_app.services import SyncAlreadyRunning, catalog_sync
 from supplier.client import get_client
 
@@ -14,3 +16,15 @@ def sync_catalog(trigger: str = "schedule", user_id: int | None = None) -> int |
             return catalog_sync(client=client, trigger=trigger, user=user).pk
     except SyncAlreadyRunning:
         return None
+
+
+def sync_start(*, user, where: str) -> None:
+    """A staff member asked for a sync now (from `where`: "admin" or "catalog page"): enqueue
+    it on the catalog queue and record who asked in the audit log."""
+    sync_catalog.enqueue(trigger=SyncRun.Trigger.STAFF, user_id=user.pk)
+    audit_record(
+        action=Action.SYNC_TRIGGERED,
+        actor=user,
+        summary=f"Started a catalog sync from the {where}",
+        details={"where": where},
+    )

@@ -6,11 +6,10 @@ from django.template.response import TemplateResponse
 from django.views.decorators.http import require_GET, require_POST
 from django.views.decorators.vary import vary_on_headers
 
-from accounts.audit import Action, audit_record
 from catalog_app.forms import ProductFilterForm
 from catalog_app.listing import last_sync, listing_html, messages_oob
-from catalog_app.models import Product, SyncRun
-from catalog_app.tasks import sync_catalog
+from catalog_app.models import Product
+from catalog_app.tasks import sync_start
 
 
 @require_GET
@@ -53,13 +52,7 @@ def product_detail(request: HttpRequest, sku: str) -> TemplateResponse:
 def sync_now(request: HttpRequest) -> HttpResponseRedirect:
     if not request.user.is_staff:
         raise PermissionDenied
-    sync_catalog.enqueue(trigger=SyncRun.Trigger.STAFF, user_id=request.user.pk)
-    audit_record(
-        action=Action.SYNC_TRIGGERED,
-        actor=request.user,
-        summary="Started a catalog sync from the catalog page",
-        details={"where": "catalog page"},
-    )
+    sync_start(user=request.user, where="catalog page")
     messages.success(
         request, "Catalog sync started. New products appear here as soon as it finishes."
     )

@@ -11,10 +11,6 @@ def _ref(kind: str, name: str) -> dict:
     return {"$ref": f"{REF}/{kind}/{name}"}
 
 
-def _nullable(schema: dict) -> dict:
-    return {**schema, "type": [schema["type"], "null"]}
-
-
 def _object(properties: dict, *, required: list[str] | None = None, strict=True) -> dict:
     schema = {
         "type": "object",

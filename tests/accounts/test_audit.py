@@ -98,8 +98,7 @@ def no_sync(monkeypatch):
     """Starting a sync only enqueues it; here the task is not run."""
     started = []
     task = SimpleNamespace(enqueue=lambda **kwargs: started.append(kwargs))
-    for module in ("catalog_app.admin", "catalog_app.views"):
-        monkeypatch.setattr(f"{module}.sync_catalog", task)
+    monkeypatch.setattr("catalog_app.tasks.sync_catalog", task)
     return started
 
 
