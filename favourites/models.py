@@ -9,6 +9,7 @@ from django.conf import settings
 from django.db import models
 
 from catalog_app.models import Product
+from orders_app.quantities import MAX_UNITS
 
 
 class Favourite(models.Model):
@@ -56,6 +57,10 @@ class SavedListItem(models.Model):
         ordering = ["added_at", "pk"]
         constraints = [
             models.UniqueConstraint(fields=["saved_list", "product"], name="one_item_per_product"),
+            models.CheckConstraint(
+                condition=models.Q(qty__gte=1, qty__lte=MAX_UNITS),
+                name="savedlistitem_qty_within_policy",
+            ),
         ]
 
     def __str__(self):

@@ -5,7 +5,7 @@ from django.db import IntegrityError, transaction
 from catalog_app.models import Product
 from favourites.models import Favourite, SavedList, SavedListItem
 from orders_app.quantities import QuantityCheck, check_quantity
-from orders_app.services import CartError, cart_add_lines
+from orders_app.services import CartError, cart_add_lines, order_size_problem
 
 
 class ListError(Exception):
@@ -72,6 +72,7 @@ def saved_list_add_item(
     if not check.ok:
         raise ListError(check.error, check)
     with transaction.atomic():
+        _check_list_size(saved_list, product, qty)
         item, created = SavedListItem.objects.update_or_create(
             saved_list=saved_list, product=product, defaults={"qty": qty}
         )
@@ -83,9 +84,11 @@ def saved_list_set_quantity(*, item: SavedListItem, user, qty: int) -> SavedList
     check = check_quantity(item.product, qty)
     if not check.ok:
         raise ListError(check.error, check)
-    item.qty = qty
-    item.save(update_fields=["qty"])
-    _touch(item.saved_list, user)
+    with transaction.atomic():
+        _check_list_size(item.saved_list, item.product, qty)
+        item.qty = qty
+        item.save(update_fields=["qty"])
+        _touch(item.saved_list, user)
     return item
 
 
@@ -103,6 +106,14 @@ def saved_list_add_to_cart(*, saved_list: SavedList, user) -> int:
         raise CartError("The list is empty: add products to it first.")
     cart_add_lines(user=user, items=[(item.product, item.qty) for item in items])
     return len(items)
+
+
+def _check_list_size(saved_list: SavedList, product: Product, qty: int) -> None:
+    """A list goes into a cart in one step, so it stays within what one order may be."""
+    items = {i.product_id: (i.product, i.qty) for i in saved_list.items.select_related("product")}
+    items[product.pk] = (product, qty)
+    if problem := order_size_problem(items.values()):
+        raise ListError(problem)
 
 
 def _touch(saved_list: SavedList, user) -> None:

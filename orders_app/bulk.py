@@ -29,7 +29,7 @@ from orders_app.quantities import (
     check_quantity,
     parse_quantity,
 )
-from orders_app.services import CartError, cart_add_lines
+from orders_app.services import CartError, cart_add_lines, order_size_problem
 
 CSV_MAX_BYTES = 256 * 1024
 CSV_TOKEN_MAX_AGE = 60 * 60  # seconds a CSV preview can be confirmed
@@ -333,7 +333,8 @@ def _checked(user, lines: list[BulkLine], *, noun: str) -> BulkPreview:
     """Check each line on its own, then each product's total (summed lines + what the cart
     has). `noun` is what the buyer calls a line: "lines" of a paste, "rows" of a file."""
     products = _products({line.sku.upper() for line in lines if line.sku})
-    in_cart = _in_cart(user)
+    cart = _cart_items(user)
+    in_cart = {pid: qty for pid, (_, qty) in cart.items()}
     groups: dict[int, list[BulkLine]] = defaultdict(list)
     unknown = []
     for line in lines:
@@ -352,12 +353,16 @@ def _checked(user, lines: list[BulkLine], *, noun: str) -> BulkPreview:
     for group in groups.values():
         _check_total(group, in_cart.get(group[0].product.pk, 0), noun)
     preview = BulkPreview(lines=lines)
-    adding = {line.product.pk for line in preview.ok_lines}
-    if len(in_cart.keys() | adding) > MAX_ORDER_LINES:
+    after = dict(cart)
+    for product, units in preview.items():
+        after[product.pk] = (product, in_cart.get(product.pk, 0) + units)
+    if len(after) > MAX_ORDER_LINES:
         preview.problem = (
-            f"Your cart would have {len(in_cart.keys() | adding)} different products; an order "
+            f"Your cart would have {len(after)} different products; an order "
             f"can have at most {MAX_ORDER_LINES}. Check out part of it first."
         )
+    elif problem := order_size_problem(after.values()):
+        preview.problem = f"{problem} Nothing can be added as it is."
     return preview
 
 
@@ -418,9 +423,14 @@ def _products(skus: set[str]) -> dict[str, Product]:
     return {product.sku_upper: product for product in products}
 
 
-def _in_cart(user) -> dict[int, int]:
+def _cart_items(user) -> dict[int, tuple[Product, int]]:
+    """What the buyer's open cart holds: product id → (product, units)."""
     cart = Cart.objects.filter(user=user, status=Cart.Status.OPEN).first()
-    return dict(cart.lines.values_list("product_id", "qty")) if cart else {}
+    if cart is None:
+        return {}
+    return {
+        line.product_id: (line.product, line.qty) for line in cart.lines.select_related("product")
+    }
 
 
 def _add(user, preview: BulkPreview, lines: list[BulkLine]) -> None:

@@ -4,7 +4,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 
 from orders_app.models import Address, Order, SupplierStatus
-from orders_app.quantities import CASES, MAX_UNITS, UNIT_CHOICES
+from orders_app.quantities import CASES, MAX_UNITS, PER_LINE, UNIT_CHOICES, UNITS, to_units
 
 # The codes Cup Source accepts: the 50 states, DC and the five inhabited territories.
 US_STATES = [
@@ -60,14 +60,39 @@ class AddressForm(forms.ModelForm):
         return value
 
 
+QUANTITY_ERRORS = {
+    "required": "Enter a quantity.",
+    "invalid": "Enter a whole number, like 5 or 5000.",
+    "min_value": "Enter at least 1.",
+    "max_value": f"That is too many: {PER_LINE}.",
+}
+
+
 def quantity_field(**kwargs) -> forms.IntegerField:
     """A typed quantity (cases or units): a whole number from 1 to MAX_UNITS; the product's
     own rules are checked by `check_quantity` once it is in units."""
-    return forms.IntegerField(min_value=1, max_value=MAX_UNITS, **kwargs)
+    return forms.IntegerField(
+        min_value=1, max_value=MAX_UNITS, error_messages=QUANTITY_ERRORS, **kwargs
+    )
 
 
-def unit_field() -> forms.ChoiceField:
-    return forms.ChoiceField(choices=UNIT_CHOICES, initial=CASES)
+def unit_field(**kwargs) -> forms.ChoiceField:
+    kwargs.setdefault("initial", CASES)
+    return forms.ChoiceField(choices=UNIT_CHOICES, **kwargs)
+
+
+def first_error(form: forms.Form) -> str:
+    """The first thing wrong with a bound, invalid form, as a sentence for a message."""
+    return next((str(e) for errors in form.errors.values() for e in errors), "")
+
+
+def with_exact_units(data):
+    """A copy of POST data in which a clicked suggestion chip ("exact_units", a number of
+    units) replaces the typed quantity and unit."""
+    data = data.copy()
+    if data.get("exact_units"):
+        data["qty"], data["unit"] = data["exact_units"], UNITS
+    return data
 
 
 class AddToCartForm(forms.Form):
@@ -79,6 +104,16 @@ class AddToCartForm(forms.Form):
 
 class QuantityForm(forms.Form):
     qty = quantity_field(label="Quantity (units)")
+
+
+class CartLineForm(forms.Form):
+    """A cart line's new quantity, in cases or units (units when not said)."""
+
+    qty = quantity_field(label="Quantity")
+    unit = unit_field(required=False, initial=UNITS)
+
+    def units(self, product) -> int:
+        return to_units(product, self.cleaned_data["qty"], self.cleaned_data["unit"] or UNITS)
 
 
 class CheckoutForm(forms.Form):

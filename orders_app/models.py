@@ -16,6 +16,7 @@ from django.db.models import Q, Sum
 from django.utils import timezone
 
 from catalog_app.models import Product
+from orders_app.quantities import MAX_ORDER_SUBTOTAL, MAX_UNITS
 
 
 class Address(models.Model):
@@ -106,6 +107,9 @@ class CartLine(models.Model):
         ordering = ["added_at", "pk"]
         constraints = [
             models.UniqueConstraint(fields=["cart", "product"], name="one_line_per_product"),
+            models.CheckConstraint(
+                condition=Q(qty__gte=1, qty__lte=MAX_UNITS), name="cartline_qty_within_policy"
+            ),
         ]
 
     def __str__(self):
@@ -246,6 +250,12 @@ class Order(models.Model):
     class Meta:
         ordering = ["-created_at", "-pk"]
         permissions = [("approve_order", "Can approve or reject orders over a spending threshold")]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(expected_subtotal__gte=0, expected_subtotal__lte=MAX_ORDER_SUBTOTAL),
+                name="order_subtotal_within_policy",
+            ),
+        ]
 
     def __str__(self):
         return f"Order {self.reference}"
@@ -297,6 +307,11 @@ class OrderLine(models.Model):
 
     class Meta:
         ordering = ["pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(qty__gte=1, qty__lte=MAX_UNITS), name="orderline_qty_within_policy"
+            ),
+        ]
 
     def __str__(self):
         return f"{self.qty} × {self.sku}"

@@ -63,7 +63,11 @@ from orders_app.models import (
     subtotal,
 )
 from orders_app.problems import describe_error, describe_lookup_error
-from orders_app.quantities import MAX_ORDER_LINES, QuantityCheck, check_quantity
+from orders_app.quantities import (
+    QuantityCheck,
+    check_order_size,
+    check_quantity,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -120,10 +124,11 @@ def cart_add_lines(
             before = totals.get(product.pk, (product, existing))[1]
             totals[product.pk] = (product, before + qty)
         checks = {product.sku: check_quantity(product, qty) for product, qty in totals.values()}
-        if len(current.keys() | totals.keys()) > MAX_ORDER_LINES:
-            raise CartError(f"An order can have at most {MAX_ORDER_LINES} lines.", checks)
         if not all(check.ok for check in checks.values()):
             raise CartError("Some quantities need changing; nothing was added.", checks)
+        after = {pid: (line.product, line.qty) for pid, line in current.items()} | totals
+        if problem := order_size_problem(after.values()):
+            raise CartError(problem + " Nothing was added.", checks)
         lines = []
         for product, qty in totals.values():
             line, _ = CartLine.objects.update_or_create(
@@ -138,9 +143,20 @@ def cart_set_quantity(*, line: CartLine, qty: int) -> QuantityCheck:
     check = check_quantity(line.product, qty)
     if not check.ok:
         raise CartError(check.error, {line.product.sku: check})
-    line.qty = qty
-    line.save(update_fields=["qty"])
+    with transaction.atomic():
+        others = line.cart.lines.exclude(pk=line.pk).select_related("product")
+        items = [(other.product, other.qty) for other in others] + [(line.product, qty)]
+        if problem := order_size_problem(items):
+            raise CartError(problem, {line.product.sku: check})
+        line.qty = qty
+        line.save(update_fields=["qty"])
     return check
+
+
+def order_size_problem(items: Iterable[tuple[Product, int]]) -> str:
+    """`check_order_size` for (product, units) pairs about to be a cart or an order."""
+    lines = [CartLine(product=product, qty=qty) for product, qty in items]
+    return check_order_size(lines=len(lines), subtotal=subtotal(lines))
 
 
 def cart_remove(*, line: CartLine) -> None:
@@ -252,6 +268,8 @@ def order_place(
         checks = {line.product.sku: check_quantity(line.product, line.qty) for line in lines}
         if not all(check.ok for check in checks.values()):
             raise CartError("Some quantities need changing before you can order.", checks)
+        if problem := check_order_size(lines=len(lines), subtotal=subtotal(lines)):
+            raise CartError(problem, checks)
         key = uuid.uuid4()
         reference = po_number or f"CB-{key.hex[:10].upper()}"
         payload = {
@@ -304,6 +322,9 @@ def order_approve(*, order: Order, approver, comment: str = "") -> Order:
     caller's `order_submit` right away, or else the worker's sweep."""
     with transaction.atomic():
         order = _for_review(order, approver)
+        lines = list(order.lines.all())
+        if problem := check_order_size(lines=len(lines), subtotal=subtotal(lines)):
+            raise ApprovalError(f"It cannot be sent as it is: {problem} Reject it, saying so.")
         order.state = Order.State.QUEUED
         order.next_attempt_at = timezone.now()
         order.reviewed_by, order.reviewed_at = approver, timezone.now()
@@ -509,6 +530,8 @@ def order_resubmit(
         }
         order.problem, order.problem_details = "", {}
         total = subtotal(lines)
+        if problem := check_order_size(lines=len(lines), subtotal=total):
+            raise CartError(problem)
         threshold = approval_threshold_for(order.placed_by)
         approved_up_to = order.expected_subtotal if order.reviewed_at else Decimal(-1)
         if total > threshold and total > approved_up_to:

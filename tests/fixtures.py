@@ -37,6 +37,7 @@ def make_product(db):
             LidFit(product=product, lid_sku=lid) for lid in product.compatible_lids
         )
         mirror_changed()
+        product.refresh_from_db()  # as the code gets it: decimals as Decimal, not as typed
         return product
 
     return make

@@ -7,9 +7,9 @@ from django_htmx.http import trigger_client_event
 
 from catalog_app.models import Product
 from core.http import safe_next
-from orders_app.forms import AddToCartForm, QuantityForm
+from orders_app.forms import AddToCartForm, CartLineForm, first_error, with_exact_units
 from orders_app.models import CartLine, subtotal
-from orders_app.quantities import check_quantity, to_units
+from orders_app.quantities import UNITS, check_order_size, check_quantity, to_units
 from orders_app.services import (
     CartError,
     cart_add,
@@ -21,8 +21,12 @@ from orders_app.services import (
     matching_lid,
 )
 
+REMOVED_KEY = "orders.cart.removed"  # session: the line just removed, for "Undo"
 
-def cart_context(request: HttpRequest, **extra) -> dict:
+
+def cart_context(request: HttpRequest, *, line_error: dict | None = None, **extra) -> dict:
+    """The cart page's rows. `line_error` — {"line": pk, "message", "check", "qty", "unit"} —
+    shows a refused change on its line, with what the buyer typed and the amounts that work."""
     cart = cart_for(request.user)
     lines = list(cart.lines.select_related("product"))
     in_cart = {line.product.sku: line.qty for line in lines}
@@ -30,20 +34,32 @@ def cart_context(request: HttpRequest, **extra) -> dict:
     for line in lines:
         lid = matching_lid(line.product)
         lid_qty = lid_quantity(lid, line.qty) if lid else 0
-        rows.append(
-            {
-                "line": line,
-                "check": check_quantity(line.product, line.qty),
-                "lid": lid if lid and in_cart.get(lid.sku, 0) < lid_qty else None,
-                "lid_qty": lid_qty,
-            }
-        )
+        row = {
+            "line": line,
+            "check": check_quantity(line.product, line.qty),
+            "lid": lid if lid and in_cart.get(lid.sku, 0) < lid_qty else None,
+            "lid_qty": lid_qty,
+            "typed_qty": line.qty,
+            "typed_unit": UNITS,
+        }
+        if line_error and line_error["line"] == line.pk:
+            row.update(
+                error=line_error["message"],
+                suggestions=line_error["check"].suggestions if line_error.get("check") else [],
+                typed_qty=line_error.get("qty", line.qty),
+                typed_unit=line_error.get("unit") or UNITS,
+            )
+        rows.append(row)
+    total = subtotal(lines)
+    size_problem = check_order_size(lines=len(lines), subtotal=total)
     return {
         "cart": cart,
         "rows": rows,
-        "subtotal": subtotal(lines),
+        "subtotal": total,
         "units": sum(line.qty for line in lines),
-        "blocked": any(not row["check"].ok for row in rows),
+        "size_problem": size_problem,
+        "blocked": bool(size_problem) or any(not row["check"].ok for row in rows),
+        "removed": request.session.pop(REMOVED_KEY, None),
         **extra,
     }
 
@@ -66,26 +82,35 @@ def _cart_changed(request: HttpRequest, **extra) -> HttpResponse:
 
 @require_POST
 def cart_add_view(request: HttpRequest) -> HttpResponse:
-    data = request.POST.copy()
-    if data.get("exact_units"):  # one of the suggested amounts was clicked
-        data["qty"], data["unit"] = data["exact_units"], "units"
+    data = with_exact_units(request.POST)
     product = get_object_or_404(Product, sku=data.get("sku", ""))
     form = AddToCartForm(data)
     if not form.is_valid():
-        return _add_answer(request, product, error="Enter a whole number of cases or units.")
+        return _add_answer(request, product, error=first_error(form))
     units = to_units(product, form.cleaned_data["qty"], form.cleaned_data["unit"])
+    already = cart_for(request.user).lines.filter(product=product).values_list("qty", flat=True)
+    already = already.first() or 0
     try:
         line, check = cart_add(user=request.user, product=product, qty=units)
     except CartError as exc:
         check = exc.checks.get(product.sku)
-        return _add_answer(
-            request, product, error=check.error if check else exc.message, check=check
-        )
-    added = f"Added. You have {line.qty:,} units ({line.cases:,} cases) in your cart."
+        # The checks are on the cart's total; the chips add to what is there.
+        suggestions = [n - already for n in (check.suggestions if check else []) if n > already]
+        error = check.error if check and check.error else exc.message
+        return _add_answer(request, product, error=error, suggestions=suggestions)
+    added = (
+        f"Added. You have {line.qty:,} units ({line.cases:,} {_cases(line.cases)}) in your cart."
+    )
     return _add_answer(request, product, added=added, warning=check.warning)
 
 
-def _add_answer(request, product, *, error="", check=None, added="", warning="") -> HttpResponse:
+def _cases(n: int) -> str:
+    return "case" if n == 1 else "cases"
+
+
+def _add_answer(
+    request, product, *, error="", suggestions=(), added="", warning=""
+) -> HttpResponse:
     """htmx gets the add-to-cart form back with the outcome (and, on success, the event that
     updates the cart badge); without JavaScript, a message and back to where the buyer was."""
     if not request.htmx:
@@ -96,7 +121,7 @@ def _add_answer(request, product, *, error="", check=None, added="", warning="")
         if warning:
             messages.warning(request, warning)
         return redirect(safe_next(request, "orders:cart"))
-    context = {"product": product, "error": error, "check": check, "added": added,
+    context = {"product": product, "error": error, "suggestions": suggestions, "added": added,
                "warning": warning, "next": request.POST.get("next", "")}  # fmt: skip
     response = TemplateResponse(request, "orders_app/includes/add_to_cart.html", context)
     return trigger_client_event(response, "cartUpdated") if added else response
@@ -105,33 +130,37 @@ def _add_answer(request, product, *, error="", check=None, added="", warning="")
 @require_POST
 def cart_line_update(request: HttpRequest, line_id: int) -> HttpResponse:
     line = get_object_or_404(CartLine, pk=line_id, cart=cart_for(request.user))
-    form = QuantityForm(request.POST)
+    data = with_exact_units(request.POST)
+    form = CartLineForm(data)
+    typed = {"qty": data.get("qty", ""), "unit": data.get("unit", "")}
     if not form.is_valid():
-        return _line_error(request, line, "Enter a whole number of units.")
+        return _line_error(request, line, first_error(form), **typed)
     try:
-        cart_set_quantity(line=line, qty=form.cleaned_data["qty"])
+        cart_set_quantity(line=line, qty=form.units(line.product))
     except CartError as exc:
-        return _line_error(request, line, exc.message, exc.checks.get(line.product.sku))
+        check = exc.checks.get(line.product.sku)
+        message = check.error if check and check.error else exc.message
+        return _line_error(request, line, message, check=check, **typed)
     return _cart_changed(request)
 
 
-def _line_error(request, line, message, check=None):
+def _line_error(request, line, message, check=None, **typed):
+    """A refused change of a line: htmx gets the cart body with the message, what was typed
+    and the amounts that would work, on that line; without JavaScript, a message."""
     if not request.htmx:
         messages.error(request, f"{line.product.sku}: {message}")
         return redirect("orders:cart")
-    return TemplateResponse(
-        request,
-        "orders_app/cart.html#cart-body",
-        cart_context(request, line_errors={line.pk: {"message": message, "check": check}}),
-    )
+    error = {"line": line.pk, "message": message, "check": check, **typed}
+    context = cart_context(request, line_error=error)
+    return TemplateResponse(request, "orders_app/cart.html#cart-body", context)
 
 
 @require_POST
 def cart_line_remove(request: HttpRequest, line_id: int) -> HttpResponse:
     line = get_object_or_404(CartLine, pk=line_id, cart=cart_for(request.user))
     cart_remove(line=line)
-    if not request.htmx:
-        messages.success(request, f"Removed {line.product.sku} from your cart.")
+    request.session[REMOVED_KEY] = {"sku": line.product.sku, "name": line.product.name,
+                                    "qty": line.qty}  # fmt: skip
     return _cart_changed(request)
 
 

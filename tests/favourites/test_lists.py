@@ -55,7 +55,7 @@ def test_adding_a_product_again_sets_its_quantity(buyer_client, weekly, cup):
         ({"sku": "CS-8OZ-ECO", "qty": 1500, "unit": "units"}, "comes in cases of 1,000"),
         ({"sku": "CS-8OZ-ECO", "qty": 1, "unit": "cases"}, "The minimum order for CS-8OZ-ECO"),
         ({"sku": "NOPE", "qty": 1, "unit": "cases"}, "No product NOPE in the catalog."),
-        ({"sku": "CS-8OZ-ECO", "qty": 0, "unit": "cases"}, "greater than or equal to 1"),
+        ({"sku": "CS-8OZ-ECO", "qty": 0, "unit": "cases"}, "Enter at least 1."),
     ],
 )
 def test_it_refuses_a_quantity_cup_source_would_refuse(buyer_client, weekly, cup, data, message):

@@ -78,7 +78,7 @@ def test_it_rejects_zero_and_absurd_quantities(buyer, cup):
     preview = quick_order_preview(user=buyer, text="CS-8OZ-ECO 0\nCS-8OZ-ECO 999999999")
     first, second = preview.lines
     assert "at least one case" in first.error
-    assert "more than 10,000,000" in second.error
+    assert "at most 10,000,000 units per line" in second.error
 
 
 def test_low_stock_is_a_warning_not_an_error(buyer, make_product):
