@@ -1,5 +1,8 @@
-"""Writing the audit log (`AuditEntry`). Every entry says who, when and what."""
+"""Writing the audit log (`AuditEntry`). Every entry says who, when, what and from where: the
+client's address is taken from the request being served (`AuditAddressMiddleware` keeps it for
+the request), so services record it without being handed the request."""
 
+from contextvars import ContextVar
 from datetime import timedelta
 
 from django.db import models
@@ -8,6 +11,7 @@ from django.utils import timezone
 from accounts.models import AuditEntry
 
 Action = AuditEntry.Action
+client_address: ContextVar[str | None] = ContextVar("audit_client_address", default=None)
 
 
 def audit_record(
@@ -21,7 +25,8 @@ def audit_record(
     ip: str | None = None,
 ) -> AuditEntry:
     """Add one entry. `actor` is the signed-in user; `username` is for when there is none (a
-    failed login: what was typed). `obj` is what it was done to."""
+    failed login: what was typed). `obj` is what it was done to; `ip` defaults to the address
+    of the client whose request is being served (None in the worker)."""
     return AuditEntry.objects.create(
         action=action,
         actor=actor if actor is not None and actor.is_authenticated else None,
@@ -30,7 +35,7 @@ def audit_record(
         object_id=str(obj.pk) if obj is not None else "",
         summary=summary[:300],
         details=details or {},
-        ip_address=ip,
+        ip_address=ip if ip is not None else client_address.get(),
     )
 
 

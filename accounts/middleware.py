@@ -8,6 +8,9 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import resolve_url
 from django_htmx.http import HttpResponseClientRedirect
 
+from accounts.audit import client_address
+from accounts.ip import client_ip
+
 RENEWED_AT = "_idle_renewed_at"
 SIGNED_IN_AT = "_signed_in_at"
 
@@ -55,3 +58,18 @@ class LoginRequiredMiddleware(auth_middleware.LoginRequiredMiddleware):
             self.get_redirect_field_name(view_func),
         )
         return HttpResponseClientRedirect(login.url)
+
+
+class AuditAddressMiddleware:
+    """Keeps the client's address (accounts.ip.client_ip) for the audit entries written while
+    serving the request."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        token = client_address.set(client_ip(request))
+        try:
+            return self.get_response(request)
+        finally:
+            client_address.reset(token)

@@ -10,6 +10,7 @@ class AuditEntry(models.Model):
         LOGIN_FAILED = "login_failed", "Failed login"
         LOGIN_LOCKED_OUT = "login_locked_out", "Login locked out"
         ORDER_SUBMITTED = "order_submitted", "Order submitted"
+        ORDER_RESENT = "order_resent", "Order changed and sent again"
         ORDER_APPROVED = "order_approved", "Order approved"
         ORDER_REJECTED = "order_rejected", "Order rejected"
         ADDRESS_CREATED = "address_created", "Address added"

@@ -3,7 +3,7 @@ from django.apps import AppConfig
 
 class CoreConfig(AppConfig):
     """What every app builds on and no app owns: the per-user facts cache, the periodic-job
-    schedule, request ids in the logs, safe redirects."""
+    schedule, single-use confirmations, request ids in the logs, safe redirects."""
 
     name = "core"
     verbose_name = "Cupboard core"
@@ -17,5 +17,12 @@ class CoreConfig(AppConfig):
                 task="core.tasks.prune_task_results",
                 interval=lambda: 24 * 3600,
                 needed=scheduler.tasks_in_database,
+            )
+        )
+        scheduler.register(
+            scheduler.Job(
+                name="prune-used-tokens",
+                task="core.tasks.prune_used_tokens",
+                interval=lambda: 24 * 3600,
             )
         )

@@ -3,6 +3,7 @@
 from django.db import IntegrityError, transaction
 
 from catalog_app.models import Product
+from core.once import consume
 from favourites.models import Favourite, SavedList, SavedListItem
 from orders_app.quantities import QuantityCheck, check_quantity
 from orders_app.services import CartError, cart_add_lines, order_size_problem
@@ -80,6 +81,20 @@ def saved_list_add_item(
     return item, created
 
 
+def saved_list_save_product(
+    *, user, product: Product, qty: int, saved_list: SavedList | None = None, new_name: str = ""
+) -> SavedListItem:
+    """From a product page: put `qty` units on an existing list, or on a new one called
+    `new_name` — created only if the product can go on it (ListError otherwise, and no list)."""
+    with transaction.atomic():
+        if new_name.strip():
+            saved_list = saved_list_create(user=user, name=new_name)
+        if saved_list is None:
+            raise ListError("Choose a list, or type a name for a new one.")
+        item, _ = saved_list_add_item(saved_list=saved_list, user=user, product=product, qty=qty)
+    return item
+
+
 def saved_list_set_quantity(*, item: SavedListItem, user, qty: int) -> SavedListItem:
     check = check_quantity(item.product, qty)
     if not check.ok:
@@ -97,14 +112,17 @@ def saved_list_remove_item(*, item: SavedListItem, user) -> None:
     _touch(item.saved_list, user)
 
 
-def saved_list_add_to_cart(*, saved_list: SavedList, user) -> int:
+def saved_list_add_to_cart(*, saved_list: SavedList, user, once: str | None) -> int:
     """Add every item of the list to the buyer's cart, checked like any cart line (together
     with what the cart already holds): all of them, or — CartError, with the checks per SKU —
-    none. Returns the number of lines added."""
+    none. `once` is the form's single-use token: AlreadyDone if it was used already. Returns
+    the number of lines added."""
     items = list(saved_list.items.select_related("product"))
     if not items:
         raise CartError("The list is empty: add products to it first.")
-    cart_add_lines(user=user, items=[(item.product, item.qty) for item in items])
+    with transaction.atomic():
+        consume(once)
+        cart_add_lines(user=user, items=[(item.product, item.qty) for item in items])
     return len(items)
 
 

@@ -8,6 +8,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from catalog_app.models import Product
 from core.http import safe_next
+from core.once import AlreadyDone
 from favourites.forms import (
     ItemQuantityForm,
     ListItemForm,
@@ -25,9 +26,11 @@ from favourites.services import (
     saved_list_delete,
     saved_list_remove_item,
     saved_list_rename,
+    saved_list_save_product,
     saved_list_set_quantity,
 )
 from favourites.stars import star_state
+from orders_app.forms import first_error
 from orders_app.models import subtotal
 from orders_app.quantities import check_quantity, to_units
 from orders_app.services import CartError
@@ -162,7 +165,7 @@ def item_update(request: HttpRequest, list_id: int, item_id: int) -> HttpRespons
     form = ItemQuantityForm(request.POST)
     try:
         if not form.is_valid():
-            raise ListError("Enter a whole number of units.")
+            raise ListError(first_error(form))
         saved_list_set_quantity(item=item, user=request.user, qty=form.cleaned_data["qty"])
     except ListError as exc:
         messages.error(request, f"{item.product.sku}: {exc.message}")
@@ -185,7 +188,12 @@ def list_to_cart(request: HttpRequest, list_id: int) -> HttpResponse:
     """The whole list into the cart in one step: every line, or none (with each problem)."""
     saved_list = get_object_or_404(SavedList, pk=list_id)
     try:
-        added = saved_list_add_to_cart(saved_list=saved_list, user=request.user)
+        added = saved_list_add_to_cart(
+            saved_list=saved_list, user=request.user, once=request.POST.get("once")
+        )
+    except AlreadyDone as exc:
+        messages.info(request, f"{exc.message} Your cart has the list's lines.")
+        return redirect("orders:cart")
     except CartError as exc:
         problems = {sku: check.error for sku, check in exc.checks.items() if not check.ok}
         messages.error(request, f"Nothing was added to your cart. {exc.message}")
@@ -204,20 +212,20 @@ def save_product(request: HttpRequest, sku: str) -> HttpResponse:
     error = ""
     if form.is_valid():
         data = form.cleaned_data
-        qty = to_units(product, data["qty"], data["unit"])
         try:
-            if data["new_list"].strip():
-                saved_list = saved_list_create(user=request.user, name=data["new_list"])
-            else:
-                saved_list = get_object_or_404(SavedList, pk=data["saved_list"])
-            item, _ = saved_list_add_item(
-                saved_list=saved_list, user=request.user, product=product, qty=qty
+            item = saved_list_save_product(
+                user=request.user,
+                product=product,
+                qty=to_units(product, data["qty"], data["unit"]),
+                saved_list=SavedList.objects.filter(pk=data["saved_list"]).first(),
+                new_name=data["new_list"],
             )
         except ListError as exc:
             error = exc.message
         else:
             messages.success(
-                request, f"Saved {item.qty:,} units of {product.sku} to “{saved_list.name}”."
+                request,
+                f"Saved {item.qty:,} units of {product.sku} to “{item.saved_list.name}”.",
             )
     else:
         error = " ".join(e for errors in form.errors.values() for e in errors)

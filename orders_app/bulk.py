@@ -17,11 +17,14 @@ import re
 from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
+from hashlib import sha256
 
 from django.core import signing
+from django.db import transaction
 from django.db.models.functions import Upper
 
 from catalog_app.models import Product
+from core.once import consume
 from orders_app.models import Cart, subtotal
 from orders_app.quantities import (
     MAX_ORDER_LINES,
@@ -136,8 +139,9 @@ def quick_order_preview(*, user, text: str) -> BulkPreview:
     return _checked(user, _pad_lines(text), noun="lines")
 
 
-def quick_order_add(*, user, text: str) -> BulkPreview:
-    """Check the lines again and add all of them, or (when any fails now) none."""
+def quick_order_add(*, user, text: str, once: str | None) -> BulkPreview:
+    """Check the lines again and add all of them, or (when any fails now) none. `once` is the
+    form's single-use token (core/once.py): AlreadyDone if these lines were added already."""
     preview = quick_order_preview(user=user, text=text)
     if not preview.lines:
         preview.problem = "There were no lines to add."
@@ -147,7 +151,7 @@ def quick_order_add(*, user, text: str) -> BulkPreview:
             "so nothing was added. Check the lines below and try again."
         )
     else:
-        _add(user, preview, preview.lines)
+        _add(user, preview, preview.lines, once=once)
     return preview
 
 
@@ -188,7 +192,8 @@ def csv_preview(*, user, file) -> BulkPreview:
 def csv_add(*, user, token: str, only_valid: bool = False) -> BulkPreview:
     """Check the signed rows again and add them: all of them (`only_valid=False`, refused if
     any row fails), or only the valid ones — refused if those are no longer the rows the buyer
-    saw as valid. Raises BulkError if the token is forged or too old."""
+    saw as valid. Raises BulkError if the token is forged or too old, AlreadyDone if these rows
+    were added already (the signed token is used once)."""
     payload = _unsign(user, token)
     rows = [
         BulkLine(number=number, sku=sku, qty_text=qty_text, read_error=read_error)
@@ -210,7 +215,7 @@ def csv_add(*, user, token: str, only_valid: bool = False) -> BulkPreview:
             "file and upload it again, or add only the valid rows."
         )
     else:
-        _add(user, preview, preview.ok_lines)
+        _add(user, preview, preview.ok_lines, once=sha256(token.encode()).hexdigest())
     return preview
 
 
@@ -433,12 +438,15 @@ def _cart_items(user) -> dict[int, tuple[Product, int]]:
     }
 
 
-def _add(user, preview: BulkPreview, lines: list[BulkLine]) -> None:
-    """Add `lines` in one go; on refusal, say why on each line and in `preview.problem`."""
+def _add(user, preview: BulkPreview, lines: list[BulkLine], *, once: str | None) -> None:
+    """Add `lines` in one go, using up the single-use `once`; on refusal, say why on each line
+    and in `preview.problem` (and the token stays usable)."""
     if preview.problem:
         return
     try:
-        cart_add_lines(user=user, items=preview.items(lines))
+        with transaction.atomic():
+            consume(once)
+            cart_add_lines(user=user, items=preview.items(lines))
     except CartError as exc:
         for line in lines:
             check = exc.checks.get(line.product.sku)

@@ -43,6 +43,7 @@ class QuickOrderForm(forms.Form):
 class QuickOrderAddForm(forms.Form):
     lines = forms.CharField(max_length=TEXT_MAX_CHARS, widget=forms.HiddenInput)
     rest = forms.CharField(required=False, max_length=TEXT_MAX_CHARS, widget=forms.HiddenInput)
+    once = forms.CharField(required=False, max_length=64, widget=forms.HiddenInput)
 
 
 class CsvUploadForm(forms.Form):

@@ -102,8 +102,14 @@ class AddToCartForm(forms.Form):
     next = forms.CharField(required=False, widget=forms.HiddenInput)
 
 
-class QuantityForm(forms.Form):
-    qty = quantity_field(label="Quantity (units)")
+class ResubmitLineForm(forms.Form):
+    """A refused order's line, changed before it is sent again: 0 removes the line."""
+
+    qty = forms.IntegerField(
+        min_value=0,
+        max_value=MAX_UNITS,
+        error_messages={**QUANTITY_ERRORS, "min_value": "Enter 0 to remove the line, or more."},
+    )
 
 
 class CartLineForm(forms.Form):

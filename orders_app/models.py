@@ -244,6 +244,13 @@ class Order(models.Model):
     )
     reviewed_at = models.DateTimeField(null=True, blank=True)
     review_comment = models.TextField(blank=True)
+    approved_subtotal = models.DecimalField(
+        max_digits=14,
+        decimal_places=4,
+        null=True,
+        blank=True,
+        help_text="The subtotal an approver approved; a change up to it needs no new approval.",
+    )
 
     objects = OrderQuerySet.as_manager()
 

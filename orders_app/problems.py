@@ -40,8 +40,7 @@ MESSAGES: list[tuple[type[CupSourceError], str]] = [
     ),
     (
         BadRequestError,
-        "Cup Source could not accept the order as it is. Fix the lines marked below and send it "
-        "again.",
+        "Fix the lines marked below and send it again.",
     ),
     (
         NotFoundError,

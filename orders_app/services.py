@@ -38,6 +38,7 @@ from accounts.audit import Action, audit_address, audit_record
 from accounts.roles import is_approver
 from catalog_app.models import Product
 from catalog_app.services import products_refresh
+from core.once import consume
 from cupsource.budget import Priority
 from cupsource.client import CupSourceClient
 from cupsource.errors import (
@@ -329,9 +330,11 @@ def order_approve(*, order: Order, approver, comment: str = "") -> Order:
         order.next_attempt_at = timezone.now()
         order.reviewed_by, order.reviewed_at = approver, timezone.now()
         order.review_comment = comment.strip()
+        order.approved_subtotal = order.expected_subtotal
         order.save(
             update_fields=[
-                "state", "next_attempt_at", "reviewed_by", "reviewed_at", "review_comment"
+                "state", "next_attempt_at", "reviewed_by", "reviewed_at", "review_comment",
+                "approved_subtotal",
             ]
         )  # fmt: skip
         _event(order, _decision("Approved", approver, order.review_comment), actor=approver)
@@ -382,13 +385,14 @@ def _decision(verb: str, approver, comment: str) -> str:
     return f"{verb} by {name}: “{comment}”" if comment else f"{verb} by {name}."
 
 
-def _audit_submitted(order: Order, user) -> None:
+def _audit_submitted(order: Order, user, *, resent: bool = False) -> None:
     waits = order.state == Order.State.PENDING_APPROVAL
     audit_record(
-        action=Action.ORDER_SUBMITTED,
+        action=Action.ORDER_RESENT if resent else Action.ORDER_SUBMITTED,
         actor=user,
         obj=order,
-        summary=f"Order {order.reference} (${order.expected_subtotal:,.2f})"
+        summary=f"Order {order.reference} {'changed, ' if resent else ''}"
+        f"(${order.expected_subtotal:,.2f})"
         + (" — waits for approval" if waits else " — sending to Cup Source"),
         details={
             "reference": order.reference,
@@ -504,20 +508,17 @@ def orders_process_due(*, client: CupSourceClient, now=None) -> int:
 def order_resubmit(
     *, order: Order, user, quantities: dict[int, int] | None = None, address: Address | None = None
 ) -> Order:
-    """After `needs_changes`: apply the buyer's new quantities (line id → units; every one
-    checked against the catalog first — CartError with the checks, and nothing changed, if
-    any is not valid), rebuild the payload from the lines and send it as a new submission. The
-    refused attempt created nothing, so a new idempotency key is safe. If the changes take the
-    subtotal over the buyer's threshold (and over what an approver already approved), it waits
-    for approval again instead of being sent."""
+    """After `needs_changes`: apply the buyer's new quantities (line id → units, 0 removes the
+    line; every one checked against the catalog first — CartError with the checks, and
+    nothing changed, if any is not valid), rebuild the payload from the lines and send it as a
+    new submission. The refused attempt created nothing, so a new idempotency key is safe. If
+    the changes take the subtotal over the buyer's threshold (and over what an approver
+    already approved), it waits for approval again instead of being sent."""
     with transaction.atomic():
         order = Order.objects.select_for_update().get(pk=order.pk)
         if order.state != Order.State.NEEDS_CHANGES:
             return order
-        lines = list(order.lines.select_related("product"))
-        if not lines:
-            raise CartError("The order has no lines left.")
-        _set_line_quantities(lines, quantities or {})
+        lines = _set_line_quantities(list(order.lines.select_related("product")), quantities or {})
         if address is not None:
             order.address = address
         order.idempotency_key = uuid.uuid4()
@@ -529,14 +530,14 @@ def order_resubmit(
             else order.payload["shipping_address"],
         }
         order.problem, order.problem_details = "", {}
-        total = subtotal(lines)
+        order.expected_subtotal = total = subtotal(lines)
         if problem := check_order_size(lines=len(lines), subtotal=total):
             raise CartError(problem)
         threshold = approval_threshold_for(order.placed_by)
-        approved_up_to = order.expected_subtotal if order.reviewed_at else Decimal(-1)
+        approved_up_to = order.approved_subtotal if order.approved_subtotal is not None else -1
         if total > threshold and total > approved_up_to:
             order.state = Order.State.PENDING_APPROVAL
-            order.expected_subtotal, order.approval_threshold = total, threshold
+            order.approval_threshold, order.approved_subtotal = threshold, None
             order.reviewed_by, order.reviewed_at, order.review_comment = None, None, ""
             order.save()
             _event(order, "Changed; " + _waits_for_approval(threshold), actor=user)
@@ -544,24 +545,33 @@ def order_resubmit(
             order.state = Order.State.SUBMITTING
             order.save()
             _event(order, "Changed and sent again.", actor=user)
-        _audit_submitted(order, user)
+        _audit_submitted(order, user, resent=True)
     return order
 
 
-def _set_line_quantities(lines: list[OrderLine], quantities: dict[int, int]) -> None:
-    """Give each line its new quantity (if any) once every new quantity checks out."""
+def _set_line_quantities(lines: list[OrderLine], quantities: dict[int, int]) -> list[OrderLine]:
+    """Give each line its new quantity (0 removes it) once every new quantity checks out, and
+    return the lines that remain. CartError, and nothing changed, if any does not."""
+    remaining = [line for line in lines if quantities.get(line.pk, line.qty) > 0]
+    if not remaining:
+        raise CartError(
+            "An order needs at least one line. To drop every line, cancel the order instead."
+        )
     checks = {}
-    for line in lines:
-        qty = quantities.get(line.pk, line.qty)
+    for line in remaining:
         if line.product is not None:
-            checks[line.sku] = check_quantity(line.product, qty)
+            checks[line.sku] = check_quantity(line.product, quantities.get(line.pk, line.qty))
     if not all(check.ok for check in checks.values()):
         raise CartError("Some quantities need changing; nothing was sent.", checks)
     for line in lines:
-        if line.pk in quantities and quantities[line.pk] != line.qty:
-            line.qty = quantities[line.pk]
+        qty = quantities.get(line.pk, line.qty)
+        if qty == 0:
+            line.delete()
+        elif qty != line.qty:
+            line.qty = qty
             line.line_total = line.unit_price * line.qty
             line.save(update_fields=["qty", "line_total"])
+    return remaining
 
 
 # --- state transitions -----------------------------------------------------------------------
@@ -658,6 +668,32 @@ def _find_at_supplier(order: Order, client: CupSourceClient) -> SupplierOrder | 
         if not page.has_next:
             return None
         page_number += 1
+
+
+def order_reorder(*, order: Order, user, once: str | None) -> tuple[int, list[str]]:
+    """Put an old order's lines in the cart, checked against today's catalog: the lines that
+    can be ordered as they were go in together (or, CartError, none); the others are skipped,
+    each with the reason. `once` is the form's single-use token (AlreadyDone if used).
+    Returns (lines added, reasons for the skipped ones)."""
+    products = {
+        p.sku: p for p in Product.objects.available().filter(sku__in=order.lines.values("sku"))
+    }
+    items, skipped = [], []
+    for line in order.lines.all():
+        product = products.get(line.sku)
+        if product is None:
+            skipped.append(f"{line.sku} is no longer offered")
+            continue
+        check = check_quantity(product, line.qty)
+        if not check.ok:
+            skipped.append(check.error)
+            continue
+        items.append((product, line.qty))
+    with transaction.atomic():
+        consume(once)
+        if items:
+            cart_add_lines(user=user, items=items)
+    return len(items), skipped
 
 
 def order_cancel(*, order: Order, user) -> bool:

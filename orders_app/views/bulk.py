@@ -6,6 +6,7 @@ from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from core.once import AlreadyDone
 from orders_app.bulk import (
     BulkError,
     BulkPreview,
@@ -45,7 +46,13 @@ def _quick_order_add(request: HttpRequest) -> HttpResponse:
         messages.error(request, "There were no lines to add. Type or paste them below.")
         return redirect("orders:quick_order")
     rest = form.cleaned_data["rest"]
-    preview = quick_order_add(user=request.user, text=form.cleaned_data["lines"])
+    try:
+        preview = quick_order_add(
+            user=request.user, text=form.cleaned_data["lines"], once=form.cleaned_data["once"]
+        )
+    except AlreadyDone as exc:
+        messages.info(request, f"{exc.message} Your cart has them.")
+        return redirect("orders:cart")
     if not preview.added:
         text = "\n".join(t for t in (preview.fix_text, rest) if t)
         pad = QuickOrderForm(initial={"text": text, "keep": preview.valid_text})
@@ -53,8 +60,11 @@ def _quick_order_add(request: HttpRequest) -> HttpResponse:
     messages.success(request, f"Added {_lines(preview.added)} to your cart.")
     if rest:
         request.session[REST_KEY] = rest
-        fix = _lines(len(rest.splitlines()))
-        messages.warning(request, f"{fix} still need fixing: they are in the box below.")
+        count = len(rest.splitlines())
+        verb = "needs" if count == 1 else "need"
+        messages.warning(
+            request, f"{_lines(count)} still {verb} fixing: they are in the box below."
+        )
         return redirect("orders:quick_order")
     return redirect("orders:cart")
 
@@ -100,6 +110,9 @@ def upload_confirm(request: HttpRequest) -> HttpResponse:
     except BulkError as exc:
         messages.error(request, exc.message)
         return redirect("orders:upload")
+    except AlreadyDone as exc:
+        messages.info(request, f"These rows were added already: {exc.message} Your cart has them.")
+        return redirect("orders:cart")
     if not preview.added:
         context = {"form": CsvUploadForm(), "preview": preview}
         return TemplateResponse(request, "orders_app/upload.html", context)

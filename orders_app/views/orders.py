@@ -9,13 +9,13 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET, require_POST
 from django.views.decorators.vary import vary_on_headers
 
-from catalog_app.models import Product
+from core.once import AlreadyDone
 from orders_app.export import orders_csv
-from orders_app.forms import OrderFilterForm, QuantityForm
+from orders_app.forms import OrderFilterForm, ResubmitLineForm, first_error
 from orders_app.models import Order
-from orders_app.quantities import check_quantity
-from orders_app.services import CartError, cart_add_lines, order_resubmit, order_submit
+from orders_app.services import CartError, order_resubmit, order_submit
 from orders_app.services import order_cancel as order_cancel_service
+from orders_app.services import order_reorder as order_reorder_service
 from orders_app.tracking import tracking_for
 from supplier.client import get_web_client
 
@@ -123,27 +123,18 @@ def order_detail(request: HttpRequest, order_id: int) -> TemplateResponse:
 def order_reorder(request: HttpRequest, order_id: int) -> HttpResponse:
     """Put an old order's lines in the cart, checked against today's catalog."""
     order = _own_order(request, order_id)
-    products = {
-        p.sku: p for p in Product.objects.available().filter(sku__in=order.lines.values("sku"))
-    }
-    items, skipped = [], []
-    for line in order.lines.all():
-        product = products.get(line.sku)
-        if product is None:
-            skipped.append(f"{line.sku} is no longer offered")
-            continue
-        check = check_quantity(product, line.qty)
-        if not check.ok:
-            skipped.append(check.error)
-            continue
-        items.append((product, line.qty))
-    if items:
-        try:
-            cart_add_lines(user=request.user, items=items)
-        except CartError as exc:
-            messages.error(request, f"{exc.message} (together with what is already in your cart).")
-            return redirect("orders:order_detail", order_id=order.pk)
-        lines = f"{len(items)} line{pluralize(len(items))}"
+    try:
+        added, skipped = order_reorder_service(
+            order=order, user=request.user, once=request.POST.get("once")
+        )
+    except AlreadyDone as exc:
+        messages.info(request, f"{exc.message} Your cart has {order.reference}'s lines.")
+        return redirect("orders:cart")
+    except CartError as exc:
+        messages.error(request, f"{exc.message} (together with what is already in your cart).")
+        return redirect("orders:order_detail", order_id=order.pk)
+    if added:
+        lines = f"{added} line{pluralize(added)}"
         messages.success(request, f"Added {lines} from {order.reference} to your cart.")
     for reason in skipped:
         messages.warning(request, f"Not added: {reason}.")
@@ -158,11 +149,11 @@ def order_resubmit_view(request: HttpRequest, order_id: int) -> HttpResponse:
         return redirect("orders:order_detail", order_id=order.pk)
     quantities, errors = {}, []
     for line in order.lines.all():
-        form = QuantityForm({"qty": request.POST.get(f"qty-{line.pk}", line.qty)})
+        form = ResubmitLineForm({"qty": request.POST.get(f"qty-{line.pk}", line.qty)})
         if form.is_valid():
             quantities[line.pk] = form.cleaned_data["qty"]
         else:
-            errors.append(f"{line.sku}: enter a whole number of units.")
+            errors.append(f"{line.sku}: {first_error(form)}")
     if not errors:
         try:
             order = order_resubmit(order=order, user=request.user, quantities=quantities)

@@ -4,6 +4,7 @@ import pytest
 from django.urls import reverse
 
 from accounts.roles import approvers
+from core.once import new_token
 from orders_app.models import Order
 
 pytestmark = pytest.mark.django_db
@@ -112,7 +113,7 @@ def test_a_rejected_order_can_be_reordered(client, buyer, approver, place):
     client.force_login(approver)
     client.post(reverse("orders:order_reject", args=[order.pk]), {"comment": "Too big"})
     client.force_login(buyer)
-    response = client.post(reverse("orders:order_reorder", args=[order.pk]))
+    response = client.post(reverse("orders:order_reorder", args=[order.pk]), {"once": new_token()})
     assert response.url == reverse("orders:cart")
     assert buyer.carts.get(status="open").lines.get().qty == 60_000
 

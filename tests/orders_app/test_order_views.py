@@ -4,6 +4,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
+from core.once import new_token
 from orders_app.models import Order
 from orders_app.services import cart_for
 from tests.orders_app.test_tracking_service import tracking_json
@@ -77,7 +78,9 @@ def test_another_buyers_order_actions_are_404(client, other_buyer, make_order, n
 
 def test_reorder_puts_the_lines_in_the_cart(buyer_client, buyer, make_order):
     order = make_order()
-    response = buyer_client.post(reverse("orders:order_reorder", args=[order.pk]))
+    response = buyer_client.post(
+        reverse("orders:order_reorder", args=[order.pk]), {"once": new_token()}
+    )
     assert response["Location"] == reverse("orders:cart")
     assert cart_for(buyer).lines.get().qty == 5000
 
@@ -88,7 +91,9 @@ def test_reorder_skips_what_today_s_catalog_refuses_and_says_so(
     order = make_order()
     cup.case_pack = 3000
     cup.save()
-    response = buyer_client.post(reverse("orders:order_reorder", args=[order.pk]), follow=True)
+    response = buyer_client.post(
+        reverse("orders:order_reorder", args=[order.pk]), {"once": new_token()}, follow=True
+    )
     assert not cart_for(buyer).lines.exists()
     assert "Not added: CS-8OZ-ECO comes in cases of 3,000" in response.content.decode()
 

@@ -2,6 +2,7 @@ import pytest
 from django.contrib.messages import get_messages
 from django.urls import reverse
 
+from core.once import new_token
 from orders_app.bulk import BulkError, quick_order_add, quick_order_preview
 from orders_app.models import CartLine
 from orders_app.services import cart_add
@@ -132,7 +133,7 @@ def test_it_refuses_more_than_200_lines(buyer, cup):
 
 def test_adding_adds_every_line_in_one_go(buyer, cup, lid):
     preview = quick_order_add(
-        user=buyer, text="CS-8OZ-ECO 3000\nCS-DOME-LID 5 cases\ncs-8oz-eco 2000"
+        user=buyer, text="CS-8OZ-ECO 3000\nCS-DOME-LID 5 cases\ncs-8oz-eco 2000", once=new_token()
     )
     assert preview.added == 3
     assert dict(CartLine.objects.values_list("product__sku", "qty")) == {
@@ -142,7 +143,7 @@ def test_adding_adds_every_line_in_one_go(buyer, cup, lid):
 
 
 def test_adding_adds_nothing_if_any_line_fails_now(buyer, cup, lid):
-    preview = quick_order_add(user=buyer, text="CS-8OZ-ECO 3000\nCS-DOME-LID 123")
+    preview = quick_order_add(user=buyer, text="CS-8OZ-ECO 3000\nCS-DOME-LID 123", once=new_token())
     assert preview.added == 0 and "nothing was added" in preview.problem
     assert not CartLine.objects.exists()
 
@@ -157,7 +158,7 @@ def test_adding_shows_the_carts_refusal_per_sku(buyer, cup, lid, monkeypatch):
         return preview
 
     monkeypatch.setattr("orders_app.bulk.quick_order_preview", check_then_race)
-    preview = quick_order_add(user=buyer, text="CS-8OZ-ECO 3000\nCS-DOME-LID 500")
+    preview = quick_order_add(user=buyer, text="CS-8OZ-ECO 3000\nCS-DOME-LID 500", once=new_token())
     assert preview.added == 0
     assert preview.problem == "Some quantities need changing; nothing was added."
     assert "cases of 1,000" in preview.lines[0].error
@@ -223,7 +224,13 @@ def test_an_overlong_paste_gets_a_plain_message(buyer_client):
 
 def test_adding_the_ready_lines_goes_to_the_cart(buyer_client, cup, lid):
     response = buyer_client.post(
-        URL, {"add": "ready", "lines": "CS-8OZ-ECO 5000\nCS-DOME-LID 10 cases", "rest": ""}
+        URL,
+        {
+            "add": "ready",
+            "once": new_token(),
+            "lines": "CS-8OZ-ECO 5000\nCS-DOME-LID 10 cases",
+            "rest": "",
+        },
     )
     assert response.status_code == 302 and response.url == reverse("orders:cart")
     assert dict(CartLine.objects.values_list("product__sku", "qty")) == {
@@ -235,7 +242,13 @@ def test_adding_the_ready_lines_goes_to_the_cart(buyer_client, cup, lid):
 
 def test_after_adding_the_lines_to_fix_come_back_in_the_pad(buyer_client, cup):
     response = buyer_client.post(
-        URL, {"add": "ready", "lines": "CS-8OZ-ECO 5000", "rest": "CS-NOPE 1\nCS-8OZ-ECO 10"}
+        URL,
+        {
+            "add": "ready",
+            "once": new_token(),
+            "lines": "CS-8OZ-ECO 5000",
+            "rest": "CS-NOPE 1\nCS-8OZ-ECO 10",
+        },
     )
     assert response.status_code == 302 and response.url == URL
     pad = buyer_client.get(URL)
@@ -246,7 +259,9 @@ def test_after_adding_the_lines_to_fix_come_back_in_the_pad(buyer_client, cup):
 
 def test_adding_rechecks_the_lines_on_the_server(buyer_client, cup):
     # The browser sent a line that was never valid: nothing is added, the page says why.
-    response = buyer_client.post(URL, {"add": "ready", "lines": "CS-8OZ-ECO 5000\nCS-8OZ-ECO 1"})
+    response = buyer_client.post(
+        URL, {"add": "ready", "once": new_token(), "lines": "CS-8OZ-ECO 5000\nCS-8OZ-ECO 1"}
+    )
     assert response.status_code == 200
     assert "Nothing was added to your cart." in response.text
     assert not CartLine.objects.exists()
@@ -254,7 +269,7 @@ def test_adding_rechecks_the_lines_on_the_server(buyer_client, cup):
 
 
 def test_adding_without_lines_goes_back_to_the_pad(buyer_client):
-    response = buyer_client.post(URL, {"add": "ready", "lines": ""})
+    response = buyer_client.post(URL, {"add": "ready", "once": new_token(), "lines": ""})
     assert response.status_code == 302 and response.url == URL
     assert not CartLine.objects.exists()
 
