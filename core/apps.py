@@ -9,7 +9,7 @@ class CoreConfig(AppConfig):
     verbose_name = "Cupboard core"
 
     def ready(self):
-        from core import scheduler
+        from core import once, scheduler
 
         scheduler.register(
             scheduler.Job(
@@ -24,5 +24,6 @@ class CoreConfig(AppConfig):
                 name="prune-used-tokens",
                 task="core.tasks.prune_used_tokens",
                 interval=lambda: 24 * 3600,
+                needed=once.prune_due,
             )
         )

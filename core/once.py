@@ -47,7 +47,15 @@ def consume(token: str | None) -> None:
         raise AlreadyDone() from None
 
 
+def _expired(now=None):
+    return UsedToken.objects.filter(used_at__lt=(now or timezone.now()) - KEEP_FOR)
+
+
+def prune_due() -> bool:
+    return _expired().exists()
+
+
 def prune(*, now=None) -> int:
     """Forget tokens used more than KEEP_FOR ago (a page that old is reloaded anyway)."""
-    deleted, _ = UsedToken.objects.filter(used_at__lt=(now or timezone.now()) - KEEP_FOR).delete()
+    deleted, _ = _expired(now).delete()
     return deleted

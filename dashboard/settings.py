@@ -70,6 +70,7 @@ INSTALLED_APPS = [
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "django.contrib.humanize",
+    "django.forms",  # the widget templates, for core.forms.FormRenderer
     "django_htmx",
     "django_tasks_db",
     "axes",
@@ -105,6 +106,7 @@ MIDDLEWARE = [
 ]
 
 ROOT_URLCONF = "dashboard.urls"
+FORM_RENDERER = "core.forms.FormRenderer"
 WSGI_APPLICATION = "dashboard.wsgi.application"
 
 TEMPLATES = [

@@ -2,6 +2,7 @@
 
 from django import forms
 
+from core.forms import TextField
 from orders_app.bulk import CSV_MAX_BYTES
 from orders_app.quantities import MAX_ORDER_LINES
 
@@ -9,7 +10,7 @@ TEXT_MAX_CHARS = 20_000  # MAX_ORDER_LINES lines of SKU + quantity fit in far le
 
 
 class QuickOrderForm(forms.Form):
-    text = forms.CharField(
+    text = TextField(
         label="SKUs and quantities, one per line",
         required=False,
         max_length=TEXT_MAX_CHARS,

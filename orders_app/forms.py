@@ -3,6 +3,7 @@ import re
 from django import forms
 from django.core.exceptions import ValidationError
 
+from core.forms import TextField
 from orders_app.models import Address, Order, SupplierStatus
 from orders_app.quantities import CASES, MAX_UNITS, PER_LINE, UNIT_CHOICES, UNITS, to_units
 
@@ -130,7 +131,7 @@ class CheckoutForm(forms.Form):
         max_length=64, required=False, label="PO reference (optional)",
         help_text="Your purchase order number; Cup Source prints it on the invoice.",
     )  # fmt: skip
-    notes = forms.CharField(
+    notes = TextField(
         required=False,
         max_length=2000,
         widget=forms.Textarea(attrs={"rows": 3}),
@@ -168,7 +169,7 @@ class OrderFilterForm(forms.Form):
 
 
 class DecisionForm(forms.Form):
-    comment = forms.CharField(
+    comment = TextField(
         required=False,
         max_length=2000,
         widget=forms.Textarea(attrs={"rows": 3}),

@@ -13,6 +13,9 @@ from supplier.client import get_web_client
 
 @require_http_methods(["GET", "POST"])
 def checkout(request: HttpRequest) -> HttpResponse:
+    if request.method == "POST" and (placed := _placed_already(request)):
+        messages.info(request, f"Order {placed.reference} was placed already; here it is.")
+        return redirect("orders:order_detail", order_id=placed.pk)
     cart = cart_for(request.user)
     if not cart.lines.exists():
         messages.info(request, "Your cart is empty: add products before checking out.")
@@ -28,6 +31,15 @@ def checkout(request: HttpRequest) -> HttpResponse:
         request, form=form, recheck=recheck, has_addresses=Address.objects.exists()
     )
     return TemplateResponse(request, "orders_app/checkout.html", context)
+
+
+def _placed_already(request: HttpRequest) -> Order | None:
+    """The order made from the cart this checkout form was for, if it was placed already (a
+    second click, or Back and resubmit after the cart was checked out)."""
+    cart_id = request.POST.get("cart", "")
+    if not (cart_id.isascii() and cart_id.isdigit() and len(cart_id) <= 18):  # an id, or no
+        return None
+    return Order.objects.for_user(request.user).filter(cart_id=int(cart_id)).first()
 
 
 def _place(request: HttpRequest, cart, form: CheckoutForm) -> HttpResponse:
