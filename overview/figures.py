@@ -15,6 +15,7 @@ from django.db.models.functions import TruncMonth
 from django.utils import timezone
 from django.utils.dateparse import parse_date, parse_datetime
 
+from accounts.roles import is_approver
 from catalog_app.models import LOW_STOCK_CASES, Product
 from favourites.models import Favourite
 from orders_app.models import Order, OrderLine, SupplierStatus
@@ -74,9 +75,15 @@ def deliveries_due(user, *, today: date, days: int = DUE_WITHIN_DAYS) -> list[De
 
 
 def orders_needing_attention(user) -> list[Order]:
-    return list(
-        Order.objects.for_user(user).filter(state__in=Order.ATTENTION_STATES).order_by("created_at")
-    )
+    """The user's own orders that wait for someone, and — for an approver — other buyers'
+    orders waiting for their approval (marked `for_approval`), oldest first."""
+    wanted = Q(placed_by=user, state__in=Order.ATTENTION_STATES)
+    if is_approver(user):
+        wanted |= Q(state=Order.State.PENDING_APPROVAL) & ~Q(placed_by=user)
+    orders = list(Order.objects.filter(wanted).select_related("placed_by").order_by("created_at"))
+    for order in orders:
+        order.for_approval = order.placed_by_id != user.pk
+    return orders
 
 
 # --- tracking alerts -------------------------------------------------------------------------
