@@ -11,8 +11,13 @@ ERROR_CODES_BY_STATUS = {
     404: "not_found",
     405: "method_not_allowed",
     409: "idempotency_conflict",
+    413: "payload_too_large",
+    414: "uri_too_long",
+    415: "unsupported_media_type",
     429: "rate_limited",
+    431: "headers_too_large",
     500: "server_error",
+    501: "not_implemented",
 }
 
 
