@@ -6,7 +6,6 @@ that turns any exception into a 500 envelope.
 """
 
 import logging
-import secrets
 import time
 
 from django.conf import settings
@@ -45,7 +44,7 @@ class RequestIdMiddleware:
     def __call__(self, request: HttpRequest) -> HttpResponse:
         # Error handlers for exceptions raised in the middleware must come from the sandbox.
         set_urlconf(URLCONF)
-        request.request_id = f"req_{secrets.token_hex(12)}"
+        request.request_id = responses.new_request_id()
         response = self._as_envelope(self.get_response(request))
         response["X-Request-Id"] = request.request_id
         if not response.streaming:

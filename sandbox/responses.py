@@ -1,5 +1,6 @@
 """The response envelope of Cup Source API v1, success and error alike."""
 
+import secrets
 from typing import Any
 
 from django.http import HttpResponse, JsonResponse
@@ -19,6 +20,10 @@ ERROR_CODES_BY_STATUS = {
     500: "server_error",
     501: "not_implemented",
 }
+
+
+def new_request_id() -> str:
+    return f"req_{secrets.token_hex(12)}"
 
 
 def success(data: Any, *, meta: dict | None = None, status: int = 200) -> JsonResponse:

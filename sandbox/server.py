@@ -23,11 +23,11 @@ waitress's own extension points (the channel's task classes):
 
 import json
 import logging
-import secrets
 import socket
 import struct
 import threading
 
+from django.core.exceptions import BadRequest
 from django.core.handlers.wsgi import WSGIHandler
 from django.test.utils import override_settings
 from waitress.channel import HTTPChannel
@@ -64,7 +64,17 @@ class SandboxHandlerMixin:
 
 
 class SandboxHandler(SandboxHandlerMixin, WSGIHandler):
-    pass
+    def __call__(self, environ, start_response):
+        try:
+            return super().__call__(environ, start_response)
+        except BadRequest as exc:
+            # Raised while Django builds the request, before any middleware: a Content-Type
+            # header it cannot parse. The client's fault, so a 400 envelope, not a 500.
+            response = responses.error(400, "invalid_request", f"{exc}")
+            response["X-Request-Id"] = responses.new_request_id()
+            response["Content-Length"] = str(len(response.content))
+            start_response("400 Bad Request", list(response.items()))
+            return response
 
 
 class AccessLogMixin:
@@ -126,7 +136,7 @@ class EnvelopeErrorTask(AccessLogMixin, ErrorTask):
         self.response_headers.extend(
             [
                 ("Content-Type", "application/json"),
-                ("X-Request-Id", f"req_{secrets.token_hex(12)}"),
+                ("X-Request-Id", responses.new_request_id()),
             ]
         )
         self.set_close_on_finish()

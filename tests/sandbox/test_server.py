@@ -202,6 +202,22 @@ def test_a_request_the_server_cannot_parse_is_a_400_envelope(sandbox, request_by
     assert body["error"]["message"].startswith("Bad request: ")
 
 
+@pytest.mark.parametrize(
+    "content_type", ["application/json; x=" + "a" * 20_000, "application/json; charset*=nope''x"]
+)
+def test_a_content_type_django_cannot_parse_is_a_400_envelope(sandbox, content_type):
+    response = sandbox.http.post("/orders", content=b"{}", headers={"Content-Type": content_type})
+
+    assert response.status_code == 400
+    assert response.json()["error"] == {
+        "code": "invalid_request",
+        "message": "Invalid Content-Type header.",
+        "details": {},
+    }
+    assert response.headers["X-Request-Id"].startswith("req_")
+    assert not Order.objects.exists()
+
+
 def test_an_unsupported_transfer_encoding_is_a_501_envelope(sandbox):
     status, _, body = _raw(
         sandbox,
