@@ -1,13 +1,11 @@
 """The sandbox server's own middleware stack (the dashboard's MIDDLEWARE never applies).
 
-Outermost first: request id and the JSON-only guarantee; API key and rate limit; injected
-faults; and the last resort that turns any exception into a 500 envelope.
+Outermost first: request id and the JSON-only guarantee; the documented size limits (before the
+key is checked or the body read); API key and rate limit; injected faults; and the last resort
+that turns any exception into a 500 envelope.
 """
 
 import logging
-import secrets
-import socket
-import struct
 import time
 
 from django.conf import settings
@@ -15,12 +13,13 @@ from django.db import connections
 from django.http import HttpRequest, HttpResponse
 from django.urls import resolve, set_urlconf
 
-from sandbox import clock, faults, responses, services
+from sandbox import clock, faults, limits, responses, services
 
 logger = logging.getLogger("sandbox")
 
 URLCONF = "sandbox.urls"
-SOCKET_KEY = "sandbox.socket"
+# The server puts a callable here that aborts the connection (see `sandbox.server.SandboxTask`).
+DROP_CONNECTION_KEY = "sandbox.drop_connection"
 REASONS = {
     400: "Bad request.",
     401: "Unauthorized.",
@@ -28,6 +27,10 @@ REASONS = {
     404: "Not found.",
     405: "Method not allowed.",
     413: "Request body too large.",
+    414: "URL too long.",
+    415: "Unsupported media type.",
+    431: "Request headers too large.",
+    501: "Not implemented.",
 }
 
 
@@ -41,7 +44,7 @@ class RequestIdMiddleware:
     def __call__(self, request: HttpRequest) -> HttpResponse:
         # Error handlers for exceptions raised in the middleware must come from the sandbox.
         set_urlconf(URLCONF)
-        request.request_id = f"req_{secrets.token_hex(12)}"
+        request.request_id = responses.new_request_id()
         response = self._as_envelope(self.get_response(request))
         response["X-Request-Id"] = request.request_id
         if not response.streaming:
@@ -64,6 +67,35 @@ class RequestIdMiddleware:
             if header in response:
                 envelope[header] = response[header]
         return envelope
+
+
+class RequestLimitsMiddleware:
+    """414 for a URL over `MAX_URL_LENGTH`, 413 for a body over `MAX_BODY_BYTES`.
+
+    Checked before the key, so these are not counted against the rate limit, and from the
+    declared length, so an oversized body is never read. A chunked body has a length here too:
+    waitress has read it whole, de-chunked it and set CONTENT_LENGTH before the app runs (Django
+    reads a body without a CONTENT_LENGTH as empty, so a server that passed one on as it came
+    would need more than this)."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        if len(request.get_full_path()) > limits.MAX_URL_LENGTH:
+            return responses.error(
+                414, "uri_too_long", f"The URL is over {limits.MAX_URL_LENGTH} characters."
+            )
+        if _declared_length(request) > limits.MAX_BODY_BYTES:
+            return responses.error(413, "payload_too_large", limits.BODY_TOO_LARGE)
+        return self.get_response(request)
+
+
+def _declared_length(request: HttpRequest) -> int:
+    try:
+        return int(request.META.get("CONTENT_LENGTH") or 0)
+    except ValueError:
+        return 0  # as Django reads it (the server refuses a malformed length before this)
 
 
 class ApiKeyMiddleware:
@@ -172,15 +204,14 @@ def _truncated(response: HttpResponse) -> HttpResponse:
 
 
 def _drop_connection(request: HttpRequest) -> HttpResponse:
-    """Abort the TCP connection (RST) so the client gets no response at all."""
-    sock = request.META.get(SOCKET_KEY)
-    if sock is None:
+    """Have the server abort the TCP connection, so the client gets no response at all."""
+    drop = request.META.get(DROP_CONNECTION_KEY)
+    if drop is None:
         return responses.server_error(
             "Injected fault: connection reset (this server cannot drop connections)."
         )
-    sock.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
-    sock.shutdown(socket.SHUT_RDWR)
-    return HttpResponse(status=500)  # never reaches the client: the socket is shut
+    drop()
+    return HttpResponse(status=500)  # never reaches the client: the connection is gone
 
 
 class ExceptionMiddleware:

@@ -2,6 +2,7 @@
 
 from functools import cache
 
+from sandbox.limits import MAX_BODY_BYTES, MAX_URL_LENGTH
 from sandbox.validation import MAX_LINES, MAX_REFERENCE, US_STATES
 
 REF = "#/components"
@@ -36,8 +37,13 @@ ERROR_CODES = [
     "not_found",
     "method_not_allowed",
     "idempotency_conflict",
+    "payload_too_large",
+    "uri_too_long",
+    "unsupported_media_type",
     "rate_limited",
+    "headers_too_large",
     "server_error",
+    "not_implemented",
 ]
 
 SCHEMAS = {
@@ -276,6 +282,13 @@ RESPONSES = {
         "Idempotency-Key already used with another body (`idempotency_conflict`).",
         RATE_HEADERS,
     ),
+    "PayloadTooLarge": _error(
+        f"The body is over {MAX_BODY_BYTES} bytes (`payload_too_large`). Not counted.",
+        REQUEST_ID,
+    ),
+    "UnsupportedMediaType": _error(
+        "The body is not sent as `application/json` (`unsupported_media_type`).", RATE_HEADERS
+    ),
     "RateLimited": _error(
         "Over the per-key limit (`rate_limited`).",
         {**RATE_HEADERS, "Retry-After": _ref("headers", "Retry-After")},
@@ -291,6 +304,8 @@ def _common(*statuses: int) -> dict:
         403: "Forbidden",
         404: "NotFound",
         409: "Conflict",
+        413: "PayloadTooLarge",
+        415: "UnsupportedMediaType",
         429: "RateLimited",
         500: "ServerError",
     }
@@ -404,14 +419,19 @@ PATHS = {
                     "schema": {"type": "string", "minLength": 1, "maxLength": 255},
                 }
             ],
-            "requestBody": {"required": True, "content": _json("OrderCreate")},
+            "requestBody": {
+                "required": True,
+                "description": "JSON (Content-Type: application/json, a charset allowed), "
+                f"at most {MAX_BODY_BYTES} bytes.",
+                "content": _json("OrderCreate"),
+            },
             "responses": {
                 "201": _ok(
                     "The order.",
                     "OrderEnvelope",
                     **{"Idempotent-Replayed": _ref("headers", "Idempotent-Replayed")},
                 ),
-                **_common(400, 401, 403, 409, 429, 500),
+                **_common(400, 401, 403, 409, 413, 415, 429, 500),
             },
         },
     },
@@ -464,7 +484,11 @@ def document() -> dict:
             "orders and shipment tracking. Served here by the project's local sandbox. "
             "Every response is a JSON envelope; errors are "
             '`{"success": false, "error": {"code", "message", "details"}}`. '
-            "Limit: 120 requests per minute per key (sliding window).",
+            "Limit: 120 requests per minute per key (sliding window). "
+            f"Request limits: a body of at most {MAX_BODY_BYTES} bytes (else 413 "
+            f"`payload_too_large`), a URL of at most {MAX_URL_LENGTH} characters (else 414 "
+            "`uri_too_long`); a request the server cannot parse is a 400 `invalid_request`, "
+            "headers that are too large a 431 `headers_too_large`, both in the envelope.",
         },
         "servers": [
             {"url": "/v1", "description": "This sandbox"},

@@ -1,5 +1,6 @@
 """The response envelope of Cup Source API v1, success and error alike."""
 
+import secrets
 from typing import Any
 
 from django.http import HttpResponse, JsonResponse
@@ -11,9 +12,18 @@ ERROR_CODES_BY_STATUS = {
     404: "not_found",
     405: "method_not_allowed",
     409: "idempotency_conflict",
+    413: "payload_too_large",
+    414: "uri_too_long",
+    415: "unsupported_media_type",
     429: "rate_limited",
+    431: "headers_too_large",
     500: "server_error",
+    501: "not_implemented",
 }
+
+
+def new_request_id() -> str:
+    return f"req_{secrets.token_hex(12)}"
 
 
 def success(data: Any, *, meta: dict | None = None, status: int = 200) -> JsonResponse:

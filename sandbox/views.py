@@ -101,6 +101,13 @@ def order_create(request: HttpRequest) -> HttpResponse:
         return responses.error(
             403, "billing_unverified", "Verify the account's billing details before ordering."
         )
+    if request.content_type != "application/json":  # parameters (charset) are allowed
+        return responses.error(
+            415,
+            "unsupported_media_type",
+            "Send the order as JSON, with Content-Type: application/json "
+            f"(not {request.content_type or 'none'}).",
+        )
     idempotency_key = request.headers.get("Idempotency-Key")
     if idempotency_key is not None:
         problem = text_problem(idempotency_key)

@@ -66,12 +66,12 @@ def prepare(sandbox_port: int) -> str:
     call_command("migrate", verbosity=0, interactive=False)
     call_command("createcachetable", verbosity=0)
     call_command("sandbox_seed", verbosity=0)
-    from sandbox.server import make_server
+    from sandbox.server import start_in_thread
     from sandbox.services import create_key
 
     settings.CUPSOURCE_API_KEY = create_key(account_name="Demo Café")
     call_command("setup_demo", verbosity=0)
-    serve(make_server("127.0.0.1", sandbox_port))
+    start_in_thread("127.0.0.1", sandbox_port)
 
     from catalog_app.services import catalog_sync
     from supplier.client import get_client

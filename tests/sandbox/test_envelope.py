@@ -1,8 +1,11 @@
 """The JSON envelope everywhere: success shape, error shape, unknown paths and methods."""
 
+import json
+
 import pytest
 
-from sandbox import services
+from sandbox import limits, services
+from sandbox.models import Order
 
 
 def test_a_single_product_has_an_empty_meta(sandbox_api):
@@ -59,7 +62,10 @@ def test_unknown_methods_get_a_405_envelope_with_allow(sandbox_api, method, path
 
 @pytest.mark.parametrize("body", ["{", "not json", '{"items": [}', ""])
 def test_a_malformed_json_body_is_a_400_invalid_request(sandbox_api, body):
-    response = sandbox_api.client.post("/v1/orders", body, content_type="application/json")
+    # CONTENT_TYPE given again: the test client leaves it out when the body is empty.
+    response = sandbox_api.client.post(
+        "/v1/orders", body, content_type="application/json", CONTENT_TYPE="application/json"
+    )
 
     assert response.status_code == 400
     assert response.json()["error"] == {
@@ -67,6 +73,51 @@ def test_a_malformed_json_body_is_a_400_invalid_request(sandbox_api, body):
         "message": "Malformed JSON body.",
         "details": {},
     }
+
+
+ORDER = {
+    "items": [{"sku": "CS-8OZ-ECO", "qty": 1000}],
+    "shipping_address": {"line1": "2 Elm", "city": "Eugene", "state": "OR", "zip": "97401"},
+    "currency": "USD",
+}
+
+
+@pytest.mark.parametrize(
+    "content_type",
+    ["text/plain", "application/x-www-form-urlencoded", "application/jsonp", "", "text/json"],
+)
+def test_an_order_not_sent_as_json_is_a_415_and_not_placed(sandbox_api, content_type):
+    response = sandbox_api.client.post("/v1/orders", json.dumps(ORDER), content_type=content_type)
+
+    assert response.status_code == 415
+    assert response.json()["error"]["code"] == "unsupported_media_type"
+    assert not Order.objects.exists()
+
+
+@pytest.mark.parametrize(
+    "content_type", ["application/json; charset=utf-8", "Application/JSON", "application/json;"]
+)
+def test_json_with_parameters_or_in_capitals_is_json(sandbox_api, content_type):
+    response = sandbox_api.client.post("/v1/orders", json.dumps(ORDER), content_type=content_type)
+
+    assert response.status_code == 201
+
+
+def test_limits_are_checked_before_the_key_and_not_counted(sandbox_api, settings):
+    settings.SANDBOX_RATE_LIMIT = 5
+    first = sandbox_api.client.get("/v1/products")
+
+    too_big = sandbox_api.client.post(
+        "/v1/orders", "x" * (limits.MAX_BODY_BYTES + 1), content_type="application/json"
+    )
+    too_long = sandbox_api.client_for(None).get("/v1/products?sku=" + "A" * limits.MAX_URL_LENGTH)
+    after = sandbox_api.client.get("/v1/products")
+
+    assert (too_big.status_code, too_long.status_code) == (413, 414)
+    assert too_big.json()["error"]["code"] == "payload_too_large"
+    assert too_long.json()["error"]["code"] == "uri_too_long"
+    assert "X-RateLimit-Remaining" not in too_big
+    assert int(after["X-RateLimit-Remaining"]) == int(first["X-RateLimit-Remaining"]) - 1
 
 
 def test_a_json_body_that_is_not_an_object_is_a_400(sandbox_api):

@@ -49,7 +49,7 @@ def test_the_document_describes_every_error_status_of_the_contract():
         for status in operation["responses"]
     }
 
-    assert statuses >= {"200", "201", "400", "401", "403", "404", "409", "429", "500"}
+    assert statuses >= {"200", "201", "400", "401", "403", "404", "409", "413", "415", "429", "500"}
     codes = openapi.SCHEMAS["Error"]["properties"]["error"]["properties"]["code"]["enum"]
     assert set(codes) >= {
         "invalid_request",
@@ -61,8 +61,13 @@ def test_the_document_describes_every_error_status_of_the_contract():
         "billing_unverified",
         "not_found",
         "idempotency_conflict",
+        "payload_too_large",
+        "uri_too_long",
+        "unsupported_media_type",
         "rate_limited",
+        "headers_too_large",
         "server_error",
+        "not_implemented",
     }
 
 
@@ -90,3 +95,32 @@ def test_the_sandbox_conforms_to_its_openapi_document(case, sandbox, settings):
     settings.SANDBOX_RATE_LIMIT = 1_000_000
 
     case.call_and_validate(base_url=sandbox.url, headers=sandbox.headers(), checks=CHECKS)
+
+
+ORDER = {
+    "items": [{"sku": "CS-DOME-LID", "qty": 1000}],
+    "shipping_address": {"line1": "1 A", "city": "Reno", "state": "NV", "zip": "89501"},
+    "currency": "USD",
+}
+
+
+def test_the_413_for_a_body_over_the_limit_conforms_to_the_document(sandbox):
+    # A valid order (extra properties are allowed) that is too big.
+    body = {**ORDER, "note": "x" * openapi.MAX_BODY_BYTES}
+    case = schema["/orders"]["POST"].Case(body=body, media_type="application/json")
+
+    response = case.call_and_validate(
+        base_url=sandbox.url, headers=sandbox.headers(), checks=CHECKS
+    )
+
+    assert response.status_code == 413
+
+
+def test_the_415_for_a_body_that_is_not_json_conforms_to_the_document(sandbox):
+    case = schema["/orders"]["POST"].Case(body="items: lots", media_type="text/plain")
+
+    response = case.call_and_validate(
+        base_url=sandbox.url, headers=sandbox.headers(), checks=CHECKS
+    )
+
+    assert response.status_code == 415

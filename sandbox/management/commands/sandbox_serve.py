@@ -5,7 +5,7 @@ from sandbox import faults, server
 
 
 class Command(BaseCommand):
-    help = "Serve the Cup Source API v1 sandbox (blocking, threaded)."
+    help = "Serve the Cup Source API v1 sandbox with waitress (blocking, threaded)."
     # Only the sandbox's own checks: the sandbox must start whatever state the dashboard is in.
     requires_system_checks = ["sandbox"]
 
