@@ -112,8 +112,15 @@ def seed_history() -> None:
     from django.utils import timezone
 
     from catalog_app.models import Product
-    from favourites.models import Favourite, SavedList, SavedListItem, SeenDelivery
-    from orders_app.models import Address, BuyerSettings, Order, OrderEvent, OrderLine
+    from favourites.models import Favourite, SavedList, SavedListItem
+    from orders_app.models import (
+        Address,
+        BuyerSettings,
+        Order,
+        OrderEvent,
+        OrderLine,
+        SeenDelivery,
+    )
 
     buyer = get_user_model().objects.get(username=BUYER[0])
     today = timezone.localdate()

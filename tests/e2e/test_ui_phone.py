@@ -63,3 +63,32 @@ def test_keyboard_users_skip_to_the_content_and_see_where_focus_is(page: Page, s
         " return [s.outlineStyle, s.outlineWidth]; }"
     )
     assert focused[0] != "none" and focused[1] != "0px"
+
+
+def test_status_badges_are_whole_on_a_phone(page: Page, shop):
+    """ "Received by Cup Source" was cut to "Received by Cup Sour" in the order list."""
+    page.set_viewport_size(PHONE)
+    log_in(page, shop.url)
+    page.goto(f"{shop.url}/orders/")
+    expect(page.locator(".badge", has_text="Received by Cup Source").first).to_be_visible()
+    cut = page.evaluate(
+        """() => [...document.querySelectorAll('.badge')].filter(b => {
+             const box = b.getBoundingClientRect(), cell = b.parentElement.getBoundingClientRect();
+             return b.scrollWidth > b.clientWidth + 1 || box.right > cell.right + 1
+               || box.right > window.innerWidth; }).map(b => b.textContent)"""
+    )
+    assert cut == []
+
+
+def test_the_cart_total_has_no_empty_row_on_a_phone(page: Page, shop):
+    from orders_app.services import cart_add
+
+    cart_add(user=shop.user, product=shop.placed.lines.get().product, qty=2000)
+    page.set_viewport_size(PHONE)
+    log_in(page, shop.url)
+    page.goto(f"{shop.url}/cart/")
+    empty = page.evaluate(
+        """() => [...document.querySelectorAll('table.products tfoot td, table.products tfoot th')]
+             .filter(c => !c.textContent.trim() && c.getBoundingClientRect().height > 0).length"""
+    )
+    assert empty == 0
