@@ -3,7 +3,8 @@ from django.apps import AppConfig
 
 class CoreConfig(AppConfig):
     """What every app builds on and no app owns: the per-user facts cache, the periodic-job
-    schedule, single-use confirmations, request ids in the logs, safe redirects."""
+    schedule, single-use confirmations, request ids in the logs, safe redirects, the CSRF
+    failure page."""
 
     name = "core"
     verbose_name = "Cupboard core"

@@ -1,0 +1,12 @@
+from django import template
+
+from core.logs import request_id as current_request_id
+
+register = template.Library()
+
+
+@register.simple_tag
+def request_id() -> str:
+    """The id of the request being answered (the one in the logs and in X-Request-ID), with no
+    template context needed: the 500 page, which Django renders with none, shows it."""
+    return current_request_id.get()
