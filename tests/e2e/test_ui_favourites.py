@@ -63,7 +63,7 @@ def test_a_buyer_saves_products_to_a_new_list_and_puts_the_list_in_the_cart(page
     expect(page.locator("#messages")).to_contain_text("Added 2 lines from “Store opening”")
     cart = page.locator("#cart-body")
     expect(cart).to_contain_text("CS-8OZ-ECO")
-    expect(cart.get_by_label("Units of CS-DOME-LID")).to_have_value(re.compile(r"^\d+$"))
+    expect(cart.get_by_label("Quantity of CS-DOME-LID")).to_have_value(re.compile(r"^\d+$"))
 
 
 def test_a_list_that_cannot_be_ordered_adds_nothing_and_shows_why(page: Page, shop):
