@@ -48,6 +48,7 @@ def bench_env(database_url: str, **overrides: str) -> dict[str, str]:
             "DJANGO_DEBUG": "false",
             "SECRET_KEY": "bench-secret-key-not-for-production",
             "ALLOWED_HOSTS": "127.0.0.1",
+            "SITE_URL": "http://127.0.0.1",
             "STATIC_MANIFEST": "false",
             # Plain HTTP on loopback stands in for the app behind its TLS proxy: no redirect.
             "SECURE_SSL_REDIRECT": "false",

@@ -1,5 +1,7 @@
-"""Where to send the browser after a form: the page it came from, if that page is ours."""
+"""Where to send the browser after a form (the page it came from, if that page is ours), and
+links to this site from outside it."""
 
+from django.conf import settings
 from django.http import HttpRequest
 from django.utils.http import url_has_allowed_host_and_scheme
 
@@ -13,3 +15,8 @@ def safe_next(request: HttpRequest, default: str = "") -> str:
     ):
         return target
     return default
+
+
+def absolute_url(path: str) -> str:
+    """A path of this site as a full URL, for links that leave it (mails, webhooks)."""
+    return settings.SITE_URL.rstrip("/") + path

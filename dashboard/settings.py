@@ -5,6 +5,7 @@ sandbox API. With DJANGO_DEBUG=false the process refuses to start unless SECRET_
 ALLOWED_HOSTS and CUPSOURCE_API_KEY are set.
 """
 
+import re
 from datetime import timedelta
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
@@ -24,6 +25,8 @@ DEBUG = env.bool("DJANGO_DEBUG", default=True)
 SECRET_KEY = env.str("SECRET_KEY", default="")
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=[])
 CUPSOURCE_API_KEY = env.str("CUPSOURCE_API_KEY", default="")
+# Links in mails and webhooks: the address buyers open Cupboard at (required in production).
+SITE_URL = env.str("SITE_URL", default="")
 
 if not DEBUG:
     missing = [
@@ -32,6 +35,7 @@ if not DEBUG:
             ("SECRET_KEY", SECRET_KEY),
             ("ALLOWED_HOSTS", ALLOWED_HOSTS),
             ("CUPSOURCE_API_KEY", CUPSOURCE_API_KEY),
+            ("SITE_URL", SITE_URL),
         ]
         if not value
     ]
@@ -43,6 +47,12 @@ if not DEBUG:
 else:
     SECRET_KEY = SECRET_KEY or "django-insecure-development-only-key"
     ALLOWED_HOSTS = ALLOWED_HOSTS or ["localhost", "127.0.0.1", "[::1]"]
+    SITE_URL = SITE_URL or f"http://127.0.0.1:{env.int('PORT', default=8000)}"
+if not re.fullmatch(r"https?://[^/\s]+(/[^\s]*)?", SITE_URL):
+    raise ImproperlyConfigured(
+        f"SITE_URL must be the address buyers open Cupboard at, e.g. "
+        f"https://cupboard.example.com (it is {SITE_URL!r})."
+    )
 
 # The embedded sandbox (a local Cup Source API v1) is on by default in development only.
 SANDBOX_ENABLED = env.bool("SANDBOX_ENABLED", default=DEBUG)
@@ -79,6 +89,7 @@ INSTALLED_APPS = [
     "core",
     "supplier",
     "accounts",
+    "notifications",
     "catalog_app",
     "orders_app",
     "favourites",
@@ -122,6 +133,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "orders_app.context_processors.cart_summary",
                 "orders_app.context_processors.approvals",
+                "notifications.context_processors.bell",
             ],
         },
     },
@@ -275,8 +287,10 @@ except InvalidOperation as exc:
 if not APPROVAL_THRESHOLD.is_finite() or APPROVAL_THRESHOLD < 0:
     raise ImproperlyConfigured("APPROVAL_THRESHOLD must be an amount in USD, e.g. 2500.00")
 
-# E-mail (password reset): printed to the console unless EMAIL_URL names an SMTP server,
-# e.g. smtp+tls://user:password@mail.example.com:587
+# E-mail (notifications, password reset): through the SMTP server EMAIL_URL names, e.g.
+# smtp+tls://user:password@mail.example.com:587. Without it, development keeps every mail in a
+# local outbox that staff read in the admin (Notifications › Local outbox); production prints
+# them to the console, and `check --deploy` insists on a real server.
 _email = env.email_url("EMAIL_URL", default="consolemail://")
 MAILERS = {"default": {"BACKEND": _email["EMAIL_BACKEND"]}}
 if _email["EMAIL_BACKEND"] == "django.core.mail.backends.smtp.EmailBackend":
@@ -289,6 +303,8 @@ if _email["EMAIL_BACKEND"] == "django.core.mail.backends.smtp.EmailBackend":
         "use_ssl": _email.get("EMAIL_USE_SSL", False),
         "timeout": 10,
     }
+if DEBUG and "EMAIL_URL" not in env.ENVIRON:
+    MAILERS = {"default": {"BACKEND": "notifications.backends.OutboxBackend"}}
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="Cupboard <cupboard@localhost>")
 PASSWORD_RESET_TIMEOUT = 3 * 3600  # seconds a reset link works
 

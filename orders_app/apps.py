@@ -9,7 +9,9 @@ class OrdersAppConfig(AppConfig):
     def ready(self):
         from core import scheduler, user_facts
         from orders_app.models import Cart, CartLine, Order, cart_line_count
+        from orders_app.notices import register_kinds
 
+        register_kinds()
         user_facts.register(
             "cart_lines",  # the header's cart badge
             compute=cart_line_count,
@@ -21,6 +23,14 @@ class OrdersAppConfig(AppConfig):
                 name="orders-due",
                 task="orders_app.tasks.process_due_orders",
                 interval=lambda: settings.ORDERS_RETRY_INTERVAL,
+                needed=lambda: Order.objects.filter(state__in=Order.PENDING_STATES).exists(),
+            )
+        )
+        scheduler.register(
+            scheduler.Job(
+                name="orders-stuck",
+                task="orders_app.tasks.notify_stuck_orders",
+                interval=lambda: 60,
                 needed=lambda: Order.objects.filter(state__in=Order.PENDING_STATES).exists(),
             )
         )

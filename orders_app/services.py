@@ -52,6 +52,7 @@ from cupsource.errors import (
     RateLimitError,
 )
 from cupsource.models import Order as SupplierOrder
+from notifications.models import Notification
 from orders_app.models import (
     Address,
     BuyerSettings,
@@ -62,6 +63,13 @@ from orders_app.models import (
     OrderLine,
     SeenDelivery,
     subtotal,
+)
+from orders_app.notices import (
+    notice_approval_requested,
+    notice_decided,
+    notice_needs_changes,
+    notice_placed,
+    notice_stuck,
 )
 from orders_app.problems import describe_error, describe_lookup_error
 from orders_app.quantities import (
@@ -311,6 +319,7 @@ def order_place(
         cart.save(update_fields=["status", "updated_at"])
         if needs_approval:
             _event(order, "Order written; " + _waits_for_approval(threshold), actor=user)
+            notice_approval_requested(order)
         else:
             _event(order, "Order written; sending it to Cup Source.", actor=user)
         _audit_submitted(order, user)
@@ -339,6 +348,7 @@ def order_approve(*, order: Order, approver, comment: str = "") -> Order:
         )  # fmt: skip
         _event(order, _decision("Approved", approver, order.review_comment), actor=approver)
         _audit_decision(order, approver, Action.ORDER_APPROVED, "Approved")
+        notice_decided(order, approved=True)
     return order
 
 
@@ -355,6 +365,7 @@ def order_reject(*, order: Order, approver, comment: str) -> Order:
         order.save(update_fields=["state", "reviewed_by", "reviewed_at", "review_comment"])
         _event(order, _decision("Rejected", approver, order.review_comment), actor=approver)
         _audit_decision(order, approver, Action.ORDER_REJECTED, "Rejected")
+        notice_decided(order, approved=False)
     return order
 
 
@@ -541,6 +552,7 @@ def order_resubmit(
             order.reviewed_by, order.reviewed_at, order.review_comment = None, None, ""
             order.save()
             _event(order, "Changed; " + _waits_for_approval(threshold), actor=user)
+            notice_approval_requested(order)
         else:
             order.state = Order.State.SUBMITTING
             order.save()
@@ -593,6 +605,7 @@ def _backoff(attempts: int) -> timedelta:
     return timedelta(seconds=min(RETRY_BASE * 2 ** max(attempts - 1, 0), RETRY_CAP))
 
 
+@transaction.atomic
 def _accept(order: Order, result: SupplierOrder, how: str = "") -> None:
     order.state = Order.State.ACCEPTED
     order.supplier_order_id = result.id
@@ -612,8 +625,10 @@ def _accept(order: Order, result: SupplierOrder, how: str = "") -> None:
             )
             line.save(update_fields=["unit_price", "line_total"])
     _event(order, how or f"Cup Source accepted the order as {result.id}.")
+    notice_placed(order)
 
 
+@transaction.atomic
 def _needs_changes(order: Order, exc: CupSourceError) -> None:
     order.state = Order.State.NEEDS_CHANGES
     order.problem = describe_error(exc)
@@ -622,6 +637,7 @@ def _needs_changes(order: Order, exc: CupSourceError) -> None:
     order.next_attempt_at = None
     order.save()
     _event(order, order.problem)
+    notice_needs_changes(order)
 
 
 def _queue(order: Order, exc: CupSourceError, delay: float | None = None) -> None:
@@ -694,6 +710,27 @@ def order_reorder(*, order: Order, user, once: str | None) -> tuple[int, list[st
         if items:
             cart_add_lines(user=user, items=items)
     return len(items), skipped
+
+
+STUCK_AFTER = timedelta(minutes=15)
+
+
+def orders_notify_stuck(*, now=None) -> int:
+    """Tell each buyer whose order is still not with Cup Source 15 minutes after it was written
+    (queued, or being checked) why, and that nothing is lost — once per order and attempt."""
+    now = now or timezone.now()
+    stuck = {
+        f"order:{order.pk}:stuck:{order.idempotency_key}": order
+        for order in Order.objects.filter(
+            state__in=Order.PENDING_STATES, created_at__lte=now - STUCK_AFTER
+        ).select_related("placed_by")
+    }
+    told = set(Notification.objects.filter(event__in=stuck).values_list("event", flat=True))
+    for event, order in stuck.items():
+        if event not in told:
+            with transaction.atomic():
+                notice_stuck(order)
+    return len(stuck.keys() - told)
 
 
 def order_cancel(*, order: Order, user) -> bool:

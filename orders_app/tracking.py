@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from functools import cached_property
 
+from django.db import transaction
 from django.db.models import F, Q
 from django.utils import timezone
 
@@ -20,6 +21,7 @@ from cupsource.client import CupSourceClient
 from cupsource.errors import CupSourceError
 from cupsource.models import Tracking
 from orders_app.models import Order
+from orders_app.notices import notice_tracking
 from orders_app.problems import describe_lookup_error
 
 logger = logging.getLogger(__name__)
@@ -129,5 +131,9 @@ def _refresh(order: Order, client: CupSourceClient, priority) -> TrackingView:
     updates = {"tracking": data, "tracking_fetched_at": now}
     if status := ORDER_STATUS_FROM_TRACKING.get(tracking.status):
         updates["supplier_status"] = status
-    Order.objects.filter(pk=order.pk).update(**updates)
+    with transaction.atomic():
+        row = Order.objects.select_for_update().filter(pk=order.pk)
+        old = row.values_list("tracking", flat=True).first()
+        row.update(**updates)
+        notice_tracking(order, old, data)  # the buyer hears of each new step, once
     return TrackingView(data, now)

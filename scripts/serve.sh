@@ -11,6 +11,7 @@ export DJANGO_DEBUG=false
 export PORT=${PORT:-8000}
 export WEB_CONCURRENCY=${WEB_CONCURRENCY:-2}
 export ALLOWED_HOSTS=${ALLOWED_HOSTS:-localhost,127.0.0.1}
+export SITE_URL=${SITE_URL:-http://127.0.0.1:$PORT}
 # Plain HTTP on this machine; behind a TLS proxy set SECURE_SSL_REDIRECT=true and BEHIND_TLS_PROXY.
 export SECURE_SSL_REDIRECT=${SECURE_SSL_REDIRECT:-false}
 if [ -z "${SECRET_KEY:-}" ] && ! grep -qs '^SECRET_KEY=' .env; then

@@ -29,6 +29,11 @@ class SupplierStatus:
     heard_at: datetime | None = None
     problem: str = ""
 
+    @property
+    def key_refused(self) -> bool:
+        """Cup Source answered 401: the API key is wrong, revoked or expired."""
+        return self.reachable is False and "HTTP 401" in self.problem
+
 
 def record_result(result: int | str) -> None:
     """The clients' ``on_result`` hook: keep how the API answered the latest call, from any

@@ -21,6 +21,8 @@ class World:
     product: object
     favourite_list: object
     favourite_item: object
+    notification: object  # the first buyer's
+    mail: object  # a mail in the local outbox (staff read it in the admin)
 
     def values(self) -> dict[str, object]:
         """A value for every URL parameter the project has; the first buyer's ids for what
@@ -39,12 +41,15 @@ class World:
             "content_type_id": "1",
             "url": "nowhere/",
             "id": self.buyer.pk,
+            "notification_id": self.notification.pk,
+            "pk": self.mail.pk,
         }
 
 
 @pytest.fixture
 def world(db, django_user_model, make_product, synced):
     from favourites.models import SavedList, SavedListItem
+    from notifications.models import Notification, OutboxMail
     from orders_app.models import Address, Order, OrderLine
     from orders_app.services import cart_add, cart_for, order_place
 
@@ -84,6 +89,10 @@ def world(db, django_user_model, make_product, synced):
     line, _ = cart_add(user=buyer, product=cup, qty=2000)
     favourite_list = SavedList.objects.create(name="Weekly", created_by=buyer)
     item = SavedListItem.objects.create(saved_list=favourite_list, product=cup, qty=1000)
+    notification = Notification.objects.create(
+        recipient=buyer, kind="placed", event="test:placed", subject="CB-SENT is placed", url="/"
+    )
+    mail = OutboxMail.objects.create(to="bea@example.com", subject="Hello", text="Hello")
     return World(
         buyer=buyer,
         other_buyer=other,
@@ -96,4 +105,6 @@ def world(db, django_user_model, make_product, synced):
         product=cup,
         favourite_list=favourite_list,
         favourite_item=item,
+        notification=notification,
+        mail=mail,
     )

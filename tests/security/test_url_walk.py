@@ -22,13 +22,14 @@ ANONYMOUS_ALLOWED = {
     "healthz",
     "readyz",
     "admin:login",
+    "notifications:unsubscribe",  # the signed link in a mail: works without logging in
 }
 # URL parameters naming one buyer's own things: another buyer gets a 404.
-PER_BUYER = {"order_id", "line_id"}
+PER_BUYER = {"order_id", "line_id", "notification_id"}
 # Parameters naming what the whole team shares by design (the address book, the catalog, the
 # saved lists), a password-reset link, or the admin's own (the admin is for staff only).
 SHARED = {"address_id", "sku", "list_id", "item_id", "uidb64", "token"}
-ADMIN = {"app_label", "object_id", "content_type_id", "url", "id"}
+ADMIN = {"app_label", "object_id", "content_type_id", "url", "id", "pk"}
 
 
 def is_login_redirect(response) -> bool:
