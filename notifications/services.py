@@ -230,20 +230,22 @@ def deliver_due(*, now: datetime | None = None, limit: int = 200) -> int:
     ).filter(Q(claimed_until__isnull=True) | Q(claimed_until__lt=now))
     sent = 0
     for pk in due.order_by("next_attempt_at", "pk").values_list("pk", flat=True)[:limit]:
-        notification = _claim(Notification.objects, pk, now, email_state=EmailState.PENDING)
+        notification = _claim(
+            Notification.objects, pk, now, "recipient", email_state=EmailState.PENDING
+        )
         if notification is not None and _send_one(notification, now):
             sent += 1
     return sent
 
 
-def _claim(manager, pk: int, now: datetime, **state):
-    """The row, claimed for CLAIM_SECONDS, if no other process holds it (else None)."""
+def _claim(manager, pk: int, now: datetime, related: str, **state):
+    """The row (with `related`), claimed for CLAIM_SECONDS, if no other process holds it."""
     claimed = (
         manager.filter(pk=pk, **state)
         .filter(Q(claimed_until__isnull=True) | Q(claimed_until__lt=now))
         .update(claimed_until=now + timedelta(seconds=CLAIM_SECONDS))
     )
-    return manager.select_related().get(pk=pk) if claimed else None
+    return manager.select_related(related).get(pk=pk) if claimed else None
 
 
 def _send_one(notification: Notification, now: datetime) -> bool:
@@ -389,7 +391,7 @@ def deliver_webhooks(*, now: datetime | None = None, limit: int = 100) -> int:
     ).filter(Q(claimed_until__isnull=True) | Q(claimed_until__lt=now))
     delivered = 0
     for pk in due.order_by("next_attempt_at", "pk").values_list("pk", flat=True)[:limit]:
-        delivery = _claim(WebhookDelivery.objects, pk, now, delivered_at__isnull=True)
+        delivery = _claim(WebhookDelivery.objects, pk, now, "webhook", delivered_at__isnull=True)
         if delivery is None:
             continue
         try:

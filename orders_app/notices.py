@@ -185,8 +185,8 @@ def notice_tracking(order: Order, old: dict | None, new: dict) -> None:
     url = reverse("orders:order_tracking", args=[order.pk])
     ref = order.reference
 
-    def tell(kind: str, event: str, subject: str, **extra) -> None:
-        notify(kind=kind, event=f"order:{order.pk}:{event}", recipients=[order.placed_by],
+    def tell(kind: str, key: str, subject: str, **extra) -> None:
+        notify(kind=kind, event=f"order:{order.pk}:{key}", recipients=[order.placed_by],
                subject=subject, url=url, context=context | extra)  # fmt: skip
 
     if status in SHIPPED and was not in SHIPPED:
@@ -203,7 +203,7 @@ def notice_tracking(order: Order, old: dict | None, new: dict) -> None:
             place = f" ({event['location']})" if event.get("location") else ""
             problem = f"{event.get('description', 'Delivery problem')}{place}"
             tell("delivery_problem", f"problem:{event.get('at')}",
-                 f"Delivery problem with {ref}: {problem}", event=problem)  # fmt: skip
+                 f"Delivery problem with {ref}: {problem}", problem=problem)  # fmt: skip
     if status == "delivered" and was != "delivered":
         tell("delivered", "delivered", f"{ref} was delivered")
     before, after = _date(old.get("estimated_delivery")), _date(new.get("estimated_delivery"))

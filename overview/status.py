@@ -20,6 +20,8 @@ from django.views.decorators.http import require_GET
 
 from catalog_app.models import Product, SyncRun
 from core.scheduler import JOBS, tasks_in_database
+from notifications.models import EmailState, Incident, Notification
+from notifications.services import webhook_failures
 from orders_app.models import Order
 from supplier.client import get_budget
 from supplier.status import supplier_status
@@ -52,9 +54,23 @@ def system_status(request: HttpRequest) -> TemplateResponse:
         "budget": {"used": used, "limit": limit, "blocked_for": round(blocked_for)},
         "sync": _sync(),
         "orders": _orders(),
+        "mail": _mail(),
         **_tasks(),
     }
     return TemplateResponse(request, "admin/system_status.html", context)
+
+
+def _mail() -> dict:
+    """Notifications waiting to be mailed, and team webhooks that are failing."""
+    since = timezone.now() - FAILURES_SHOWN_FOR
+    waiting = Notification.objects.filter(email_state=EmailState.PENDING)
+    return {
+        "pending": waiting.count(),
+        "oldest": waiting.aggregate(oldest=Min("created_at"))["oldest"],
+        "failed": Notification.objects.filter(email_state=EmailState.FAILED).count(),
+        "webhook_failures": webhook_failures(since=since),
+        "incidents": Incident.objects.filter(resolved_at__isnull=True),
+    }
 
 
 def _sync() -> dict:
