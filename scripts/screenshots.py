@@ -298,8 +298,54 @@ def take_screenshots(url: str, out: Path) -> list[Path]:
             page.goto(url + path)
             shot(page, name, "phone")
         ctx.close()
+
+        # Mail, as the local outbox keeps it (rendered at desktop width), and the bell.
+        for name, html in notification_mails(order_path):
+            ctx = context("desktop")
+            page = ctx.new_page()
+            page.set_content(html)
+            shot(page, name, "desktop")
+            ctx.close()
+        ctx = browser.new_context(viewport={"width": 1280, "height": 900}, storage_state=state)
+        page = ctx.new_page()
+        page.goto(f"{url}/notifications/")
+        shot(page, "15-notifications", "desktop")
+        page.goto(f"{url}/account/notifications/")
+        shot(page, "16-mail-settings", "desktop")
+        ctx.close()
         browser.close()
     return saved
+
+
+def notification_mails(order_path: str) -> list[tuple[str, str]]:
+    """Three mails as sent: an approval request, a placed order, out for delivery (signature)."""
+    from django.contrib.auth import get_user_model
+
+    from catalog_app.models import Product
+    from notifications.models import Notification
+    from notifications.services import build_mail
+    from orders_app.models import Address, Order
+    from orders_app.notices import notice_tracking
+    from orders_app.services import cart_add, cart_for, order_place
+
+    buyer = get_user_model().objects.get(username=BUYER[0])
+    cup = Product.objects.get(sku="CS-8OZ-ECO")
+    cart_add(user=buyer, product=cup, qty=cup.case_pack * -(-60_000 // cup.case_pack))
+    pending = order_place(
+        user=buyer, cart=cart_for(buyer), address=Address.objects.first(), po_number="PO-2502"
+    )
+    placed = Order.objects.get(pk=int(order_path.strip("/").split("/")[-1]))
+    moving = dict(placed.tracking or {}, status="in_transit", signature_required=True)
+    notice_tracking(placed, moving, dict(moving, status="out_for_delivery"))
+    mails = []
+    for name, kind, order in [("12-mail-approval", "approval_requested", pending),
+                              ("13-mail-placed", "placed", placed),
+                              ("14-mail-out-for-delivery", "out_for_delivery", placed)]:  # fmt: skip
+        notification = Notification.objects.filter(
+            kind=kind, event__startswith=f"order:{order.pk}:"
+        )
+        mails.append((name, build_mail(notification.first()).alternatives[0][0]))
+    return mails
 
 
 def main() -> None:

@@ -100,6 +100,8 @@ def main_pages(shop: Shop) -> dict[str, str]:
         "refused order": f"/orders/{shop.refused.pk}/",
         "tracking": f"/orders/{shop.placed.pk}/tracking/",
         "addresses": "/addresses/",
+        "notifications": "/notifications/",
+        "mail settings": "/account/notifications/",
     }
 
 

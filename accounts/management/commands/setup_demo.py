@@ -22,7 +22,10 @@ class Command(BaseCommand):
         for username, password, first, last, staff, groups in DEMO_USERS:
             if User.objects.filter(username=username).exists():
                 continue
-            user = User(username=username, first_name=first, last_name=last)
+            # Example addresses: under `make run` mail goes to the local outbox (admin ›
+            # Notifications › Local outbox), never out.
+            email = f"{username}@cupboard.example"
+            user = User(username=username, first_name=first, last_name=last, email=email)
             user.is_staff = user.is_superuser = staff
             user.set_password(password)
             user.save()
