@@ -338,9 +338,12 @@ def notification_mails(order_path: str) -> list[tuple[str, str]]:
     moving = dict(placed.tracking or {}, status="in_transit", signature_required=True)
     notice_tracking(placed, moving, dict(moving, status="out_for_delivery"))
     mails = []
-    for name, kind, order in [("12-mail-approval", "approval_requested", pending),
-                              ("13-mail-placed", "placed", placed),
-                              ("14-mail-out-for-delivery", "out_for_delivery", placed)]:  # fmt: skip
+    shots = [
+        ("12-mail-approval", "approval_requested", pending),
+        ("13-mail-placed", "placed", placed),
+        ("14-mail-out-for-delivery", "out_for_delivery", placed),
+    ]
+    for name, kind, order in shots:
         notification = Notification.objects.filter(
             kind=kind, event__startswith=f"order:{order.pk}:"
         )

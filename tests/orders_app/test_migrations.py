@@ -69,7 +69,7 @@ POLICY_BEFORE = [
     ("orders_app", "0004_supplier_status_choices"),
     ("favourites", "0002_move_seendelivery_to_orders_app"),
 ]
-POLICY_AFTER = [("orders_app", "0005_quantity_policy"), ("favourites", "0003_quantity_policy")]
+POLICY_AFTER = [("orders_app", "0006_quantity_policy"), ("favourites", "0004_quantity_policy")]
 
 
 @pytest.mark.django_db(transaction=True)

@@ -1,5 +1,5 @@
-"""The quantity policy in the database: at most 10,000,000 units per cart or order line and
-$100,000,000.00 per order (orders_app/quantities.py), as check constraints.
+"""The quantity policy in the database, step 1 of 2 (0006 adds the check constraints): at most
+10,000,000 units per cart or order line and $100,000,000.00 per order (orders_app/quantities.py).
 
 Rows stored before the policy existed may be outside it (the old add-to-cart allowed ten
 million *cases*, and SQLite kept subtotals its decimal columns cannot even read back). First
@@ -12,8 +12,7 @@ and bounded in SQL, never read into Python, because out-of-range decimals do not
 
 from decimal import Decimal
 
-from django.conf import settings
-from django.db import migrations, models
+from django.db import migrations
 from django.db.models import F, Q
 from django.db.models.functions import Least
 
@@ -43,25 +42,8 @@ def bring_rows_within_the_policy(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
+    dependencies = [("orders_app", "0004_supplier_status_choices")]
 
-    dependencies = [
-        ('catalog_app', '0002_product_facets_idx'),
-        ('orders_app', '0004_supplier_status_choices'),
-        migrations.swappable_dependency(settings.AUTH_USER_MODEL),
-    ]
-
-    operations = [
-        migrations.RunPython(bring_rows_within_the_policy, migrations.RunPython.noop),
-        migrations.AddConstraint(
-            model_name='cartline',
-            constraint=models.CheckConstraint(condition=models.Q(('qty__gte', 1), ('qty__lte', 10000000)), name='cartline_qty_within_policy'),
-        ),
-        migrations.AddConstraint(
-            model_name='order',
-            constraint=models.CheckConstraint(condition=models.Q(('expected_subtotal__gte', 0), ('expected_subtotal__lte', Decimal('100000000.00'))), name='order_subtotal_within_policy'),
-        ),
-        migrations.AddConstraint(
-            model_name='orderline',
-            constraint=models.CheckConstraint(condition=models.Q(('qty__gte', 1), ('qty__lte', 10000000)), name='orderline_qty_within_policy'),
-        ),
-    ]
+    # Only the rows: on PostgreSQL a table whose rows were just updated cannot be altered in
+    # the same transaction (pending trigger events), so the constraints come in 0006.
+    operations = [migrations.RunPython(bring_rows_within_the_policy, migrations.RunPython.noop)]

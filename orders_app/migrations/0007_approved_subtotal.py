@@ -14,7 +14,7 @@ def remember_what_was_approved(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('orders_app', '0005_quantity_policy'),
+        ('orders_app', '0006_quantity_policy'),
     ]
 
     operations = [
