@@ -107,10 +107,11 @@ def standing_order_create(
 def standing_order_update(
     *, standing_order: StandingOrder, user, changed: list[str], now=None
 ) -> StandingOrder:
-    """Save an edited (validated) standing order. A change of schedule moves its next date (and
-    forgets skips of dates that are no longer on it)."""
+    """Save the `changed` fields of an edited (validated) standing order. A change of schedule
+    moves its next date (and forgets skips of dates that are no longer on it)."""
     with transaction.atomic():
-        StandingOrder.objects.select_for_update().get(pk=standing_order.pk)
+        current = _locked(standing_order)
+        standing_order.status = current.status  # paused or ended meanwhile: it stays so
         standing_order.updated_by = user
         today = _today(standing_order, now)
         if SCHEDULE_FIELDS & set(changed):
@@ -122,7 +123,17 @@ def standing_order_update(
                     occurrence.delete()
         if standing_order.status == StandingOrder.Status.ACTIVE:
             _reschedule(standing_order, today)
-        standing_order.save()
+        standing_order.save(
+            update_fields=[
+                *changed,
+                "status",
+                "next_date",
+                "next_run_at",
+                "remind_at",
+                "updated_by",
+                "updated_at",
+            ]  # fmt: skip
+        )
     return standing_order
 
 
@@ -163,14 +174,16 @@ def standing_order_stop(*, standing_order: StandingOrder, user) -> StandingOrder
     return so
 
 
-def standing_order_skip(*, standing_order: StandingOrder, user, now=None) -> date:
+def standing_order_skip(*, standing_order: StandingOrder, user) -> date:
     """Skip the next date: it is recorded as skipped (so no order can be written for it) and
     the standing order moves on to the date after. Returns the skipped date."""
+    so = StandingOrder.objects.get(pk=standing_order.pk)
+    if so.status != StandingOrder.Status.ACTIVE or so.next_date is None:
+        raise StandingError("Only an active standing order has a next order to skip.")
+    day = so.next_date
     with transaction.atomic():
-        so = _locked(standing_order)
-        if so.status != StandingOrder.Status.ACTIVE or so.next_date is None:
-            raise StandingError("Only an active standing order has a next order to skip.")
-        day = so.next_date
+        # The date's occurrence first, then the row: the order the scheduler takes them in
+        # (services._write), so the two never wait for each other in a circle.
         try:
             with transaction.atomic():
                 Occurrence.objects.create(
@@ -181,6 +194,9 @@ def standing_order_skip(*, standing_order: StandingOrder, user, now=None) -> dat
             raise StandingError(
                 f"Too late to skip {day_text(day)}: its order has been written already."
             ) from None
+        so = _locked(so)
+        if so.status != StandingOrder.Status.ACTIVE or so.next_date != day:
+            raise StandingError("It changed meanwhile: look again, then skip.")
         so.updated_by = user
         _reschedule(so, day + timedelta(days=1))
         so.save()
