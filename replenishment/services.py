@@ -123,17 +123,11 @@ def standing_order_update(
                     occurrence.delete()
         if standing_order.status == StandingOrder.Status.ACTIVE:
             _reschedule(standing_order, today)
-        standing_order.save(
-            update_fields=[
-                *changed,
-                "status",
-                "next_date",
-                "next_run_at",
-                "remind_at",
-                "updated_by",
-                "updated_at",
-            ]  # fmt: skip
-        )
+        else:
+            standing_order.next_date = standing_order.next_run_at = None
+            standing_order.remind_at = None
+        fields = ["status", "next_date", "next_run_at", "remind_at", "updated_by", "updated_at"]
+        standing_order.save(update_fields=[*changed, *fields])
     return standing_order
 
 

@@ -13,7 +13,7 @@ from orders_app.models import Order
 from orders_app.services import orders_process_due
 from replenishment import services
 from replenishment.models import Occurrence, StandingOrder
-from replenishment.services import occurrence_plan, standing_orders_run_due
+from replenishment.services import occurrence_plan
 from tests.replenishment.conftest import FIRST_DAY, FIRST_REMINDER, FIRST_RUN
 
 SECOND_DAY = date(2026, 3, 16)
