@@ -65,7 +65,7 @@ class Forecast:
     @property
     def covered_until(self) -> date:
         """When the stock runs out counting what is on its way."""
-        return self.runs_out + timedelta(days=math.floor(self.on_order / self.per_day))
+        return self.runs_out + timedelta(days=round(self.on_order / self.per_day))
 
     @property
     def sureness(self) -> str:
@@ -109,7 +109,7 @@ def forecast_from(deliveries: list[Delivery], *, sku: str = "", name: str = "",
         name=name,
         per_day=per_day,
         last=last,
-        runs_out=last.day + timedelta(days=math.floor(last.units / per_day)),
+        runs_out=last.day + timedelta(days=round(last.units / per_day)),
         typical_days=round(median(gap for _, gap in kept)),
         deliveries=len(days),
         ignored=len(spans) - len(kept),
@@ -219,7 +219,7 @@ def _about(per_day: float) -> str:
 
 def suggested_units(forecast: Forecast, product: Product) -> int:
     """Enough for the team's usual rhythm, rounded up to whole cases, at least the minimum."""
-    wanted = forecast.per_day * max(forecast.typical_days, 1)
+    wanted = round(forecast.per_day * max(forecast.typical_days, 1))  # whole units
     cases = max(math.ceil(wanted / product.case_pack), product.min_cases)
     return min(cases * product.case_pack, MAX_UNITS // product.case_pack * product.case_pack)
 
