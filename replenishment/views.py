@@ -1,5 +1,6 @@
 from datetime import date, timedelta
 
+from django.conf import settings
 from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
@@ -104,7 +105,8 @@ def _initial(user, name: str) -> dict:
     address = default.first() or Address.objects.values_list("pk", flat=True).first()
     today = timezone.localdate()
     return {"name": name[:80], "start_date": today, "weekday": today.weekday(),
-            "day_of_month": today.day, "address": address}  # fmt: skip
+            "day_of_month": today.day, "address": address,
+            "time_zone": settings.TIME_ZONE}  # fmt: skip
 
 
 def _rows(items) -> list[dict]:
