@@ -107,7 +107,7 @@ def delivered_history(user, address, cup) -> None:
                     "tracking_number": f"1ZHIST{n}", "estimated_delivery": str(day),
                     "signature_required": False,
                     "events": [{"at": at.isoformat(), "status": "delivered",
-                                "location": "Portland, OR", "description": "Delivered"}]}  # fmt: skip
+                                "location": "Portland", "description": "Delivered"}]}  # fmt: skip
         order = Order.objects.create(
             placed_by=user, state="accepted", reference=f"PO-HIST-{n}", address=address,
             payload={"items": [{"sku": cup.sku, "qty": 10_000}],
