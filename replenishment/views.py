@@ -149,10 +149,11 @@ def detail_context(so: StandingOrder, item_form=None) -> dict:
     today = schedule.local_today(so.time_zone, timezone.now())
     occurrences = list(so.occurrences.select_related("order", "actor")[:100])
     skipped = {o.date: o for o in occurrences if o.outcome == Occurrence.Outcome.SKIPPED}
-    upcoming = []
+    upcoming = []  # the next dates it orders on, and the skipped ones before them
     if so.status == StandingOrder.Status.ACTIVE and so.next_date:
         for day in schedule.dates(so.rule, today):
-            upcoming.append({"date": day, "skipped": skipped.get(day)})
+            if day >= so.next_date or day in skipped:
+                upcoming.append({"date": day, "skipped": skipped.get(day)})
             if len(upcoming) == 5:
                 break
     lines = list(so.lines.select_related("product"))

@@ -507,3 +507,20 @@ def test_a_quantity_that_no_longer_fits_a_changed_case_pack_becomes_the_nearest_
     assert plan.items == [(cup, 9000)]
     assert plan.changes == ["CS-8OZ-ECO: 10,000 units no longer fits its case pack or minimum; "
                             "9,000 instead."]  # fmt: skip
+
+
+def test_the_scheduler_runs_the_job_only_when_a_date_or_a_reminder_is_due(make_standing, buyer):
+    from datetime import time
+
+    from core.scheduler import JOBS
+
+    job = next(job for job in JOBS if job.name == "standing-orders")
+    assert job.task == "replenishment.tasks.run_standing_orders"
+    assert job.needed() is False
+    today = timezone.localdate()
+    so = make_standing(now=timezone.now(), start_date=today, weekday=today.weekday(),
+                       send_time=time(0, 0), time_zone="UTC")  # fmt: skip
+    assert job.needed() is True
+
+    services.standing_order_pause(standing_order=so, user=buyer)
+    assert job.needed() is False
