@@ -1,4 +1,5 @@
 import re
+from datetime import timedelta
 
 from django import forms
 from django.conf import settings
@@ -20,6 +21,7 @@ US_TIME_ZONES = [
     ("Pacific/Honolulu", "Hawaii (Honolulu)"),
     ("America/Puerto_Rico", "Atlantic (Puerto Rico)"),
 ]
+MAX_AHEAD = timedelta(days=2 * 366)  # a first date further ahead is a typo
 PLACEHOLDER_RE = re.compile(r"\{[^{}]*\}")
 PLACEHOLDERS = {"{date}", "{n}"}
 LONGEST_FILL = {"{date}": "2026-12-31", "{n}": "999999"}
@@ -48,6 +50,7 @@ class StandingOrderForm(forms.ModelForm):
         coerce=int, choices=list(enumerate(schedule.WEEKDAYS)), label="On"
     )
     day_of_month = forms.IntegerField(
+        required=False,
         min_value=1,
         max_value=31,
         label="Day of the month",
@@ -113,6 +116,9 @@ class StandingOrderForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         self.now = now or timezone.now()
         self.fields["end_date"].required = False
+        own = self.instance.time_zone if self.instance.pk else ""
+        if own and own not in dict(time_zone_choices()):  # set when TIME_ZONE was another
+            self.fields["time_zone"].choices = [*time_zone_choices(), (own, own)]
 
     def clean_po_pattern(self):
         pattern = self.cleaned_data["po_pattern"].strip()
@@ -138,9 +144,17 @@ class StandingOrderForm(forms.ModelForm):
         zone, start, end = data.get("time_zone"), data.get("start_date"), data.get("end_date")
         if not zone or not start:
             return data
+        if data.get("day_of_month") is None:
+            if data.get("frequency") == StandingOrder.Frequency.MONTHLY:
+                self.add_error("day_of_month", "Choose the day of the month, from 1 to 31.")
+                return data
+            data["day_of_month"] = self.instance.day_of_month or 1  # unused by a weekly one
         today = schedule.local_today(zone, self.now)
         if start < today and "start_date" in self.changed_data:
             self.add_error("start_date", "Choose today or a later date.")
+            return data
+        if start > today + MAX_AHEAD:
+            self.add_error("start_date", "Choose a date within the next two years.")
             return data
         if end is not None and end < start:
             self.add_error("end_date", "The last date is before the first one.")

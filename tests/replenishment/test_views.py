@@ -90,6 +90,11 @@ def test_it_is_set_up_from_the_cart(buyer_client, buyer, cup, address):
         ({"send_time": "25:00"}, "send_time", "Enter a time of day"),
         ({"address": "999999"}, "address", "no longer in the address book"),
         ({"name": ""}, "name", "Give it a name"),
+        ({"start_date": "9999-12-31"}, "start_date", "within the next two years"),
+        ({"frequency": "monthly", "day_of_month": ""}, "day_of_month", "Choose the day"),
+        ({"frequency": "yearly"}, "frequency", "Select a valid choice"),
+        ({"weekday": "9"}, "weekday", "Select a valid choice"),
+        ({"name": "x" * 81}, "name", "at most 80 characters"),
     ],
 )
 def test_bad_input_is_told_next_to_its_field_and_nothing_is_saved(
@@ -101,6 +106,13 @@ def test_bad_input_is_told_next_to_its_field_and_nothing_is_saved(
     assert message in str(response.context["form"].errors[field])
     assert f'id="id_{field}_error"' in response.content.decode()
     assert not StandingOrder.objects.exists()
+
+
+def test_a_weekly_schedule_needs_no_day_of_the_month(buyer_client, weekly, address):
+    response = buyer_client.post(new_url(weekly), form_data(address, day_of_month=""))
+
+    assert response.status_code == 302
+    assert StandingOrder.objects.get().day_of_month == 1
 
 
 def test_an_end_before_any_date_of_the_schedule_is_refused(buyer_client, weekly, address):
@@ -331,3 +343,17 @@ def test_the_forecast_page_lists_every_forecast(buyer_client, running_low):
     assert "Run-out forecast" in body
     assert "8 oz Eco Paper Cup" in body
     assert "Fairly sure: 4 deliveries at a steady rate" in body
+
+
+def test_a_time_zone_set_under_another_install_setting_can_still_be_kept(
+    buyer_client, make_standing, address
+):
+    so = make_standing(time_zone="Europe/Paris")
+    url = reverse("replenishment:standing_edit", args=[so.pk])
+
+    assert 'value="Europe/Paris" selected' in buyer_client.get(url).content.decode()
+    data = form_data(address, time_zone="Europe/Paris", start_date=str(so.start_date),
+                     name="Renamed")  # fmt: skip
+    assert buyer_client.post(url, data).status_code == 302
+    so.refresh_from_db()
+    assert (so.name, so.time_zone) == ("Renamed", "Europe/Paris")
