@@ -357,20 +357,27 @@ def standing_orders_run_due(*, client: CupSourceClient, now: datetime | None = N
     now = now or timezone.now()
     handled = 0
     for so in StandingOrder.objects.due(now).order_by("next_run_at", "pk"):
-        for _ in range(1000):  # the dates due now, oldest first; never loops for ever
-            if so.status != StandingOrder.Status.ACTIVE or not so.next_run_at:
-                break
-            if so.next_run_at > now:
-                break
-            before = so.next_date
-            if now - so.next_run_at > LATE_GRACE:
-                occurrence_miss(standing_order=so, day=before, now=now)
-            else:
-                occurrence_run(standing_order=so, day=before, client=client)
-            handled += 1
-            so.refresh_from_db()
-            if so.next_date == before:  # changed by someone else meanwhile
-                break
+        try:
+            handled += _run_dates_due(so, client, now)
+        except Exception:  # one standing order's failure must not stop the others'
+            logger.exception("Standing order %s (%s) failed; the next run tries again", so.pk, so)
+    return handled
+
+
+def _run_dates_due(so: StandingOrder, client: CupSourceClient, now: datetime) -> int:
+    handled = 0
+    for _ in range(1000):  # the dates due now, oldest first; never loops for ever
+        if so.status != StandingOrder.Status.ACTIVE or not so.next_run_at or so.next_run_at > now:
+            break
+        before = so.next_date
+        if now - so.next_run_at > LATE_GRACE:
+            occurrence_miss(standing_order=so, day=before, now=now)
+        else:
+            occurrence_run(standing_order=so, day=before, client=client)
+        handled += 1
+        so.refresh_from_db()
+        if so.next_date == before:  # changed by someone else meanwhile
+            break
     return handled
 
 

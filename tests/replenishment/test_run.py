@@ -524,3 +524,23 @@ def test_the_scheduler_runs_the_job_only_when_a_date_or_a_reminder_is_due(make_s
 
     services.standing_order_pause(standing_order=so, user=buyer)
     assert job.needed() is False
+
+
+def test_one_standing_orders_failure_does_not_stop_the_others(
+    make_standing, at_supplier, supplier, run, monkeypatch, cup, lid
+):
+    first = make_standing(name="Broken")
+    make_standing(name="Fine", items=[(lid, 5_000)])
+    plan = services.occurrence_plan
+
+    def broken_for_one(lines, on_shortage):
+        if len(lines) == 2:  # "Broken" has two lines
+            raise RuntimeError("something unexpected")
+        return plan(lines, on_shortage)
+
+    monkeypatch.setattr(services, "occurrence_plan", broken_for_one)
+    run(FIRST_RUN)
+
+    assert list(Order.objects.values_list("lines__sku", flat=True)) == ["CS-DOME-LID"]
+    first.refresh_from_db()
+    assert first.next_date == FIRST_DAY  # tried again at the next run
