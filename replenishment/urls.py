@@ -14,9 +14,13 @@ urlpatterns = [
     path("standing/<int:standing_id>/unskip/", views.standing_unskip, name="standing_unskip"),
     path("standing/<int:standing_id>/stop/", views.standing_stop, name="standing_stop"),
     path("standing/<int:standing_id>/lines/", views.line_add, name="line_add"),
-    path("standing/<int:standing_id>/lines/<int:line_id>/", views.line_update, name="line_update"),
     path(
-        "standing/<int:standing_id>/lines/<int:line_id>/remove/",
+        "standing/<int:standing_id>/lines/<int:standing_line_id>/",
+        views.line_update,
+        name="line_update",
+    ),
+    path(
+        "standing/<int:standing_id>/lines/<int:standing_line_id>/remove/",
         views.line_remove,
         name="line_remove",
     ),

@@ -224,6 +224,7 @@ def standing_skip(request: HttpRequest, standing_id: int) -> HttpResponse:
 @require_POST
 @vary_on_headers("HX-Request")
 def standing_unskip(request: HttpRequest, standing_id: int) -> HttpResponse:
+    _own(request, standing_id)  # another buyer's: 404, whatever the date
     try:
         day = date.fromisoformat(request.POST.get("date", ""))
     except ValueError:
@@ -272,8 +273,8 @@ def _own_line(request: HttpRequest, standing_id: int, line_id: int) -> StandingO
 
 
 @require_POST
-def line_update(request: HttpRequest, standing_id: int, line_id: int) -> HttpResponse:
-    line = _own_line(request, standing_id, line_id)
+def line_update(request: HttpRequest, standing_id: int, standing_line_id: int) -> HttpResponse:
+    line = _own_line(request, standing_id, standing_line_id)
     form = LineQuantityForm(request.POST)
     try:
         if not form.is_valid():
@@ -287,8 +288,8 @@ def line_update(request: HttpRequest, standing_id: int, line_id: int) -> HttpRes
 
 
 @require_POST
-def line_remove(request: HttpRequest, standing_id: int, line_id: int) -> HttpResponse:
-    line = _own_line(request, standing_id, line_id)
+def line_remove(request: HttpRequest, standing_id: int, standing_line_id: int) -> HttpResponse:
+    line = _own_line(request, standing_id, standing_line_id)
     try:
         standing_line_remove(line=line, user=request.user)
     except StandingError as exc:
