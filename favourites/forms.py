@@ -72,6 +72,10 @@ class SaveLinesForm(forms.Form):
         widget=forms.TextInput(attrs={"placeholder": "e.g. Weekly café"}),
     )
 
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("label_suffix", "")
+        super().__init__(*args, **kwargs)
+
     def clean(self):
         data = super().clean()
         new_name = (data.get("new_list") or "").strip()
