@@ -93,6 +93,7 @@ INSTALLED_APPS = [
     "catalog_app",
     "orders_app",
     "favourites",
+    "replenishment",
     "overview",
 ]
 if SANDBOX_ENABLED:

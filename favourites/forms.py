@@ -1,6 +1,7 @@
 from django import forms
 
 from catalog_app.models import Product
+from favourites.models import SavedList
 from orders_app.forms import quantity_field, unit_field
 from orders_app.quantities import to_units
 
@@ -52,3 +53,34 @@ class SaveToListForm(forms.Form):
 
 class ItemQuantityForm(forms.Form):
     qty = quantity_field()
+
+
+class SaveLinesForm(forms.Form):
+    """A cart or a past order kept as a team list: an existing list, or a new one."""
+
+    saved_list = forms.ModelChoiceField(
+        queryset=SavedList.objects.all(),
+        required=False,
+        empty_label="— choose a list —",
+        label="Add to an existing list",
+        help_text="A product already on the list takes the quantity from here.",
+    )
+    new_list = forms.CharField(
+        required=False,
+        max_length=80,
+        label="Or a new list called",
+        widget=forms.TextInput(attrs={"placeholder": "e.g. Weekly café"}),
+    )
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("label_suffix", "")
+        super().__init__(*args, **kwargs)
+
+    def clean(self):
+        data = super().clean()
+        new_name = (data.get("new_list") or "").strip()
+        if data.get("saved_list") and new_name:
+            self.add_error("new_list", "Choose an existing list or type a new name, not both.")
+        elif not data.get("saved_list") and not new_name and not self.errors:
+            self.add_error("new_list", "Choose a list, or type a name for a new one.")
+        return data

@@ -126,6 +126,55 @@ def saved_list_add_to_cart(*, saved_list: SavedList, user, once: str | None) -> 
     return len(items)
 
 
+def saved_list_save_lines(
+    *,
+    user,
+    lines: list[tuple[Product | None, str, int]],
+    saved_list: SavedList | None = None,
+    new_name: str = "",
+) -> tuple[SavedList, int, list[str]]:
+    """Keep a cart's or a past order's lines — (product, SKU, units); product None when the
+    catalog no longer has it — on an existing team list or a new one called `new_name`.
+    Each line must be one Cup Source would accept today: those that are not are left out,
+    each with its reason; the others go on together (a product already on the list takes the
+    quantity from here), or — ListError — none of them, and no new list. Returns (the list,
+    how many lines it got, the reasons for those left out)."""
+    items, skipped = [], []
+    for product, sku, qty in lines:
+        if product is None:
+            skipped.append(f"{sku} is no longer in the catalog")
+            continue
+        check = check_quantity(product, qty)
+        if check.ok:
+            items.append((product, qty))
+        else:
+            skipped.append(check.error.rstrip("."))
+    if not items:
+        raise ListError(
+            "None of these lines can go on a list as they are: " + "; ".join(skipped) + "."
+            if skipped
+            else "There is nothing to save: no lines."
+        )
+    with transaction.atomic():
+        if new_name.strip():
+            saved_list = saved_list_create(user=user, name=new_name)
+        if saved_list is None:
+            raise ListError("Choose a list, or type a name for a new one.")
+        saved_list = SavedList.objects.select_for_update().get(pk=saved_list.pk)
+        current = {
+            i.product_id: (i.product, i.qty) for i in saved_list.items.select_related("product")
+        }
+        after = current | {product.pk: (product, qty) for product, qty in items}
+        if problem := order_size_problem(after.values()):
+            raise ListError(f"{problem} Nothing was saved.")
+        for product, qty in items:
+            SavedListItem.objects.update_or_create(
+                saved_list=saved_list, product=product, defaults={"qty": qty}
+            )
+        _touch(saved_list, user)
+    return saved_list, len(items), skipped
+
+
 def _check_list_size(saved_list: SavedList, product: Product, qty: int) -> None:
     """A list goes into a cart in one step, so it stays within what one order may be."""
     items = {i.product_id: (i.product, i.qty) for i in saved_list.items.select_related("product")}

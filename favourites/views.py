@@ -4,6 +4,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.template.defaultfilters import pluralize
 from django.template.response import TemplateResponse
+from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from catalog_app.models import Product
@@ -13,6 +14,7 @@ from favourites.forms import (
     ItemQuantityForm,
     ListItemForm,
     SavedListForm,
+    SaveLinesForm,
     SaveToListForm,
     StarForm,
 )
@@ -26,14 +28,15 @@ from favourites.services import (
     saved_list_delete,
     saved_list_remove_item,
     saved_list_rename,
+    saved_list_save_lines,
     saved_list_save_product,
     saved_list_set_quantity,
 )
 from favourites.stars import star_state
 from orders_app.forms import first_error
-from orders_app.models import subtotal
+from orders_app.models import Order, subtotal
 from orders_app.quantities import check_quantity, to_units
-from orders_app.services import CartError
+from orders_app.services import CartError, cart_for
 
 
 @require_GET
@@ -235,3 +238,47 @@ def save_product(request: HttpRequest, sku: str) -> HttpResponse:
         return redirect("catalog:product_detail", sku=product.sku)
     context = {"product": product, "lists": SavedList.objects.all(), "save_error": error}
     return TemplateResponse(request, "favourites/includes/save_to_list.html", context)
+
+
+@require_http_methods(["GET", "POST"])
+def save_cart(request: HttpRequest) -> HttpResponse:
+    """The buyer's cart kept as a team list (a new one or an existing one)."""
+    lines = [(line.product, line.product.sku, line.qty)
+             for line in cart_for(request.user).lines.select_related("product")]  # fmt: skip
+    if not lines:
+        messages.info(request, "Your cart is empty: there is nothing to save as a list.")
+        return redirect("orders:cart")
+    return _save_lines(request, lines, what="your cart", back=reverse("orders:cart"))
+
+
+@require_http_methods(["GET", "POST"])
+def save_order(request: HttpRequest, order_id: int) -> HttpResponse:
+    """A past order's lines kept as a team list."""
+    order = get_object_or_404(Order.objects.for_user(request.user), pk=order_id)
+    lines = [(line.product, line.sku, line.qty) for line in order.lines.select_related("product")]
+    back = reverse("orders:order_detail", args=[order.pk])
+    return _save_lines(request, lines, what=f"order {order.reference}", back=back)
+
+
+def _save_lines(request, lines, *, what: str, back: str) -> HttpResponse:
+    form = SaveLinesForm(request.POST if request.method == "POST" else None)
+    if form.is_valid():
+        try:
+            saved_list, added, skipped = saved_list_save_lines(
+                user=request.user,
+                lines=lines,
+                saved_list=form.cleaned_data["saved_list"],
+                new_name=form.cleaned_data["new_list"],
+            )
+        except ListError as exc:
+            form.add_error(None, exc.message)
+        else:
+            messages.success(
+                request, f"Saved {added} line{pluralize(added)} of {what} to “{saved_list.name}”."
+            )
+            for reason in skipped:
+                messages.warning(request, f"Not saved: {reason}.")
+            return redirect("favourites:list_detail", list_id=saved_list.pk)
+    context = {"form": form, "what": what, "lines": lines, "back": back}
+    status = 400 if form.is_bound else 200
+    return TemplateResponse(request, "favourites/save_lines.html", context, status=status)

@@ -177,18 +177,25 @@ class Order(models.Model):
         QUEUED = "queued", "Queued"
         IN_DOUBT = "in_doubt", "Checking with Cup Source"
         NEEDS_CHANGES = "needs_changes", "Needs changes"
+        HELD = "held", "Held for your review"
         ACCEPTED = "accepted", "Placed"
         REJECTED = "rejected", "Not approved"
         CANCELLED = "cancelled", "Cancelled"
 
     # States the worker picks up; an order in any other state is left alone.
     PENDING_STATES = (State.SUBMITTING, State.QUEUED, State.IN_DOUBT)
-    # States in which an order waits for someone: the buyer (refused), the worker (queued,
-    # unsure) or an approver. The overview's "needs you" and the order list's "Needs attention".
-    ATTENTION_STATES = (State.NEEDS_CHANGES, State.IN_DOUBT, State.QUEUED, State.PENDING_APPROVAL)
+    # States in which an order waits for someone: the buyer (refused, or held for review), the
+    # worker (queued, unsure) or an approver. The overview's "needs you" and the order list's
+    # "Needs attention".
+    ATTENTION_STATES = (
+        State.NEEDS_CHANGES, State.HELD, State.IN_DOUBT, State.QUEUED, State.PENDING_APPROVAL,
+    )  # fmt: skip
+    # States in which the buyer may change the lines and send the order (`order_resubmit`): Cup
+    # Source refused it, or it was written held for review (a standing order short of stock).
+    CHANGEABLE_STATES = (State.NEEDS_CHANGES, State.HELD)
     # Every state of an order that is not (yet) with Cup Source and not finished.
     UNSENT_STATES = (
-        State.SUBMITTING, State.QUEUED, State.IN_DOUBT, State.NEEDS_CHANGES,
+        State.SUBMITTING, State.QUEUED, State.IN_DOUBT, State.NEEDS_CHANGES, State.HELD,
         State.PENDING_APPROVAL,
     )  # fmt: skip
 
@@ -274,12 +281,18 @@ class Order(models.Model):
         State.QUEUED: "warn",
         State.IN_DOUBT: "warn",
         State.NEEDS_CHANGES: "error",
+        State.HELD: "warn",
         State.CANCELLED: "muted",
     }
 
     @property
     def is_pending(self) -> bool:
         return self.state in self.PENDING_STATES
+
+    @property
+    def is_changeable(self) -> bool:
+        """Whether the buyer may change its lines and send it (refused, or held for review)."""
+        return self.state in self.CHANGEABLE_STATES
 
     @property
     def status_label(self) -> str:

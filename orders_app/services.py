@@ -77,6 +77,7 @@ from orders_app.quantities import (
     check_order_size,
     check_quantity,
 )
+from orders_app.version import orders_changed
 
 logger = logging.getLogger(__name__)
 
@@ -263,37 +264,75 @@ def approval_threshold_for(user) -> Decimal:
 def order_place(
     *, user, cart: Cart, address: Address, po_number: str = "", notes: str = ""
 ) -> Order:
-    """Check the cart out into a new local order: `submitting` (ready to send), or
-    `pending_approval` when its subtotal is over the buyer's spending threshold — approvers'
-    own orders included (nobody approves their own). Placing the same cart twice (double
-    click, two tabs) returns the order the first placing made."""
+    """Check the cart out into a new local order (`order_write`). Placing the same cart twice
+    (double click, two tabs) returns the order the first placing made."""
     with transaction.atomic():
         cart = Cart.objects.select_for_update().get(pk=cart.pk, user=user)
         if cart.status != Cart.Status.OPEN:
             return cart.order
         lines = list(cart.lines.select_related("product"))
-        if not lines:
+        order = order_write(
+            user=user,
+            items=[(line.product, line.qty) for line in lines],
+            address=address,
+            po_number=po_number,
+            notes=notes,
+            cart=cart,
+            actor=user,
+        )
+        cart.status = Cart.Status.CHECKED_OUT
+        cart.save(update_fields=["status", "updated_at"])
+    return order
+
+
+def order_write(
+    *,
+    user,
+    items: list[tuple[Product, int]],
+    address: Address,
+    po_number: str = "",
+    notes: str = "",
+    cart: Cart | None = None,
+    held: str = "",
+    origin: str = "Order written",
+    actor=None,
+) -> Order:
+    """Write a new local order for `user` from (product, units) lines — every order comes to be
+    here: the checkout (`order_place`) and a standing order's occurrence. It is `submitting`
+    (ready to send), or `pending_approval` when its subtotal is over the buyer's spending
+    threshold (approvers' own orders included: nobody approves their own), or — with `held`,
+    the reason — `held` for the buyer to review, change and send (`order_resubmit`) or cancel.
+    Every quantity is checked (CartError with the checks, and nothing written, if one is not
+    valid), and so is the order's size. `origin` starts the order's first event; `actor` is who
+    did it (None: Cupboard itself). Call it inside the transaction that causes the order."""
+    with transaction.atomic():
+        if not items:
             raise CartError("The cart is empty.")
-        checks = {line.product.sku: check_quantity(line.product, line.qty) for line in lines}
+        checks = {product.sku: check_quantity(product, qty) for product, qty in items}
         if not all(check.ok for check in checks.values()):
             raise CartError("Some quantities need changing before you can order.", checks)
-        if problem := check_order_size(lines=len(lines), subtotal=subtotal(lines)):
+        lines = [CartLine(product=product, qty=qty) for product, qty in items]
+        total = subtotal(lines)
+        if problem := check_order_size(lines=len(lines), subtotal=total):
             raise CartError(problem, checks)
         key = uuid.uuid4()
         reference = po_number or f"CB-{key.hex[:10].upper()}"
         payload = {
-            "items": [{"sku": line.product.sku, "qty": line.qty} for line in lines],
+            "items": [{"sku": product.sku, "qty": qty} for product, qty in items],
             "shipping_address": address.as_api(),
             "currency": "USD",
             "reference": reference,
         }
-        total = subtotal(lines)
         threshold = approval_threshold_for(user)
-        needs_approval = total > threshold
+        needs_approval = not held and total > threshold
+        if held:
+            state = Order.State.HELD
+        else:
+            state = Order.State.PENDING_APPROVAL if needs_approval else Order.State.SUBMITTING
         order = Order.objects.create(
             placed_by=user,
             cart=cart,
-            state=Order.State.PENDING_APPROVAL if needs_approval else Order.State.SUBMITTING,
+            state=state,
             idempotency_key=key,
             reference=reference,
             po_number=po_number,
@@ -302,6 +341,7 @@ def order_place(
             payload=payload,
             expected_subtotal=total,
             approval_threshold=threshold if needs_approval else None,
+            problem=held,
         )
         OrderLine.objects.bulk_create(
             OrderLine(
@@ -315,15 +355,32 @@ def order_place(
             )
             for line in lines
         )
-        cart.status = Cart.Status.CHECKED_OUT
-        cart.save(update_fields=["status", "updated_at"])
-        if needs_approval:
-            _event(order, "Order written; " + _waits_for_approval(threshold), actor=user)
+        if held:
+            _event(order, f"{origin}; held for your review: {held}", actor=actor)
+        elif needs_approval:
+            _event(order, f"{origin}; " + _waits_for_approval(threshold), actor=actor)
             notice_approval_requested(order)
         else:
-            _event(order, "Order written; sending it to Cup Source.", actor=user)
+            _event(order, f"{origin}; sending it to Cup Source.", actor=actor)
         _audit_submitted(order, user)
     return order
+
+
+def waits_for_approval(user, total: Decimal) -> Decimal | None:
+    """The spending threshold an order of this subtotal by `user` would be over (it then waits
+    for an approver), or None: what checkout says before the buyer places it."""
+    threshold = approval_threshold_for(user)
+    return threshold if total > threshold else None
+
+
+SHIPPING_FREE_FROM = Decimal("500.00")  # the contract's rule (cupsource-v1.md, POST /orders)
+SHIPPING_FLAT = Decimal("25.00")
+
+
+def shipping_estimate(total: Decimal) -> Decimal:
+    """Cup Source's shipping for an order of this subtotal, by the contract's rule: free from
+    $500.00, else a flat $25.00. An estimate: Cup Source's answer is what the order costs."""
+    return Decimal("0.00") if total >= SHIPPING_FREE_FROM else SHIPPING_FLAT
 
 
 def order_approve(*, order: Order, approver, comment: str = "") -> Order:
@@ -397,14 +454,16 @@ def _decision(verb: str, approver, comment: str) -> str:
 
 
 def _audit_submitted(order: Order, user, *, resent: bool = False) -> None:
-    waits = order.state == Order.State.PENDING_APPROVAL
+    outcome = {
+        Order.State.PENDING_APPROVAL: " — waits for approval",
+        Order.State.HELD: " — held for the buyer's review",
+    }.get(order.state, " — sending to Cup Source")
     audit_record(
         action=Action.ORDER_RESENT if resent else Action.ORDER_SUBMITTED,
         actor=user,
         obj=order,
         summary=f"Order {order.reference} {'changed, ' if resent else ''}"
-        f"(${order.expected_subtotal:,.2f})"
-        + (" — waits for approval" if waits else " — sending to Cup Source"),
+        f"(${order.expected_subtotal:,.2f})" + outcome,
         details={
             "reference": order.reference,
             "subtotal": str(order.expected_subtotal),
@@ -519,16 +578,22 @@ def orders_process_due(*, client: CupSourceClient, now=None) -> int:
 def order_resubmit(
     *, order: Order, user, quantities: dict[int, int] | None = None, address: Address | None = None
 ) -> Order:
-    """After `needs_changes`: apply the buyer's new quantities (line id → units, 0 removes the
-    line; every one checked against the catalog first — CartError with the checks, and
-    nothing changed, if any is not valid), rebuild the payload from the lines and send it as a
-    new submission. The refused attempt created nothing, so a new idempotency key is safe. If
+    """After `needs_changes` (or `held`, for review): apply the buyer's new quantities (line
+    id → units, 0 removes the line; every one checked against the catalog first — CartError
+    with the checks, and nothing changed, if any is not valid), rebuild the payload from the
+    lines and send it as a new submission. The refused (or held) order created nothing, so a
+    new key is safe. If
     the changes take the subtotal over the buyer's threshold (and over what an approver
     already approved), it waits for approval again instead of being sent."""
     with transaction.atomic():
         order = Order.objects.select_for_update().get(pk=order.pk)
-        if order.state != Order.State.NEEDS_CHANGES:
+        if order.state not in Order.CHANGEABLE_STATES:
             return order
+        sent = (
+            "Changed and sent again."
+            if order.state == Order.State.NEEDS_CHANGES
+            else ("Reviewed and sent.")
+        )
         lines = _set_line_quantities(list(order.lines.select_related("product")), quantities or {})
         if address is not None:
             order.address = address
@@ -556,7 +621,7 @@ def order_resubmit(
         else:
             order.state = Order.State.SUBMITTING
             order.save()
-            _event(order, "Changed and sent again.", actor=user)
+            _event(order, sent, actor=user)
         _audit_submitted(order, user, resent=True)
     return order
 
@@ -660,7 +725,10 @@ def _in_doubt(order: Order, exc: CupSourceError) -> None:
 
 
 def _event(order: Order, message: str, actor=None) -> None:
+    """Record a change of the order in its history: every write of an order comes through here
+    (so the orders' version changes here too)."""
     OrderEvent.objects.create(order=order, state=order.state, message=message, actor=actor)
+    orders_changed()
 
 
 def _find_at_supplier(order: Order, client: CupSourceClient) -> SupplierOrder | None:
@@ -734,10 +802,10 @@ def orders_notify_stuck(*, now=None) -> int:
 
 
 def order_cancel(*, order: Order, user) -> bool:
-    """Abandon an order Cup Source refused, or withdraw one that waits for approval (neither
-    exists at Cup Source)."""
+    """Abandon an order Cup Source refused or one held for review, or withdraw one that waits
+    for approval (none of them exists at Cup Source)."""
     cancelled = Order.objects.filter(
-        pk=order.pk, state__in=[Order.State.NEEDS_CHANGES, Order.State.PENDING_APPROVAL]
+        pk=order.pk, state__in=[*Order.CHANGEABLE_STATES, Order.State.PENDING_APPROVAL]
     ).update(state=Order.State.CANCELLED)
     if cancelled:
         order.refresh_from_db()

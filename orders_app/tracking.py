@@ -21,8 +21,9 @@ from cupsource.client import CupSourceClient
 from cupsource.errors import CupSourceError
 from cupsource.models import Tracking
 from orders_app.models import Order
-from orders_app.notices import notice_tracking
+from orders_app.notices import notice_tracking, tracking_url
 from orders_app.problems import describe_lookup_error
+from orders_app.version import orders_changed
 
 logger = logging.getLogger(__name__)
 
@@ -63,6 +64,14 @@ class TrackingView:
     @property
     def status_label(self) -> str:
         return STATUS_LABELS.get(self.data["status"], self.data["status"]) if self.data else ""
+
+    @property
+    def carrier_url(self) -> str:
+        """The carrier's own page for the tracking number ("" for carriers Cupboard does not
+        know, or before there is a number)."""
+        if not self.data:
+            return ""
+        return tracking_url(self.data.get("carrier"), self.data.get("tracking_number"))
 
     @property
     def delivered(self) -> bool:
@@ -135,5 +144,7 @@ def _refresh(order: Order, client: CupSourceClient, priority) -> TrackingView:
         row = Order.objects.select_for_update().filter(pk=order.pk)
         old = row.values_list("tracking", flat=True).first()
         row.update(**updates)
+        if old != data:
+            orders_changed()
         notice_tracking(order, old, data)  # the buyer hears of each new step, once
     return TrackingView(data, now)

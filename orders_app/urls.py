@@ -22,6 +22,11 @@ urlpatterns = [
     path("orders/<int:order_id>/resubmit/", orders.order_resubmit_view, name="order_resubmit"),
     path("orders/<int:order_id>/cancel/", orders.order_cancel, name="order_cancel"),
     path("orders/<int:order_id>/tracking/", orders.order_tracking, name="order_tracking"),
+    path(
+        "orders/<int:order_id>/tracking/seen/",
+        orders.order_tracking_seen,
+        name="order_tracking_seen",
+    ),
     # --- quick order, CSV upload, address book (orders_app/views/bulk.py, addresses.py) ---
     path("cart/quick/", bulk.quick_order, name="quick_order"),
     path("cart/upload/", bulk.upload, name="upload"),

@@ -1,3 +1,5 @@
+from datetime import timedelta
+
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
@@ -17,7 +19,11 @@ from overview.figures import (
     top_skus,
     tracking_alerts,
 )
+from replenishment.forecast import restock_list
+from replenishment.models import StandingOrder
 from supplier.status import supplier_status
+
+RUNNING_OUT_SHOWN = 5
 
 
 @require_GET
@@ -33,6 +39,11 @@ def home(request: HttpRequest) -> TemplateResponse:
         "chart": spend_chart(spend_by_month(user, today=today)),
         "top_skus": top_skus(user, today=today),
         "low_stock": low_stock_favourites(user),
+        "running_out": restock_list(today=today)[:RUNNING_OUT_SHOWN],
+        "soon": today + timedelta(days=7),
+        "standing_orders": StandingOrder.objects.for_user(user)
+        .exclude(status=StandingOrder.Status.ENDED)
+        .order_by("status", "next_run_at")[:5],
         "supplier": supplier_status(),
         "last_sync": last_sync(),
     }

@@ -169,17 +169,37 @@ def seed_history() -> None:
                 "tracking_number": "1ZDEMO0000000001", "estimated_delivery": eta.isoformat(),
                 "signature_required": signature, "events": events}  # fmt: skip
 
-    delivered = track("delivered", today)
+    def delivered(created: datetime) -> dict:
+        """Tracking that says the order arrived two days after it was placed."""
+        at = created + timedelta(days=2)
+        return {"order_id": "demo", "status": "delivered", "carrier": "UPS",
+                "tracking_number": "1ZDEMO0000000001", "estimated_delivery": f"{at:%Y-%m-%d}",
+                "signature_required": False,
+                "events": [{"at": f"{created + timedelta(days=1):%Y-%m-%dT15:00:00Z}",
+                            "status": "in_transit", "location": "Reno, NV",
+                            "description": "Picked up by carrier"},
+                           {"at": f"{at:%Y-%m-%dT17:00:00Z}", "status": "delivered",
+                            "location": "Portland, OR", "description": "Delivered"}]}  # fmt: skip
+
+    history = []
     for months in range(11, 0, -1):
-        scale = 1 + (months % 4)
-        order(months_ago(today, months, 6), "accepted",
-              [(cup, 5000 * scale), (lid, 5000 * scale), (bowl, 1000 * (months % 3 + 1))],
-              tracking=delivered)  # fmt: skip
+        created = months_ago(today, months, 6)
+        history.append(order(created, "accepted", [(bowl, 1000 * (months % 3 + 1))],
+                             tracking=delivered(created)))  # fmt: skip
         if months % 3 == 0:
-            order(months_ago(today, months, 20), "accepted", [(cup12, 4000), (plate, 2000)],
-                  tracking=delivered)  # fmt: skip
+            created = months_ago(today, months, 20)
+            order(created, "accepted", [(cup12, 4000), (plate, 2000)],
+                  tracking=delivered(created))  # fmt: skip
+    # Cups and lids every two weeks (a one-off bulk buy among them); the last delivery came
+    # ten days ago, so they run out in about four days: the overview's "Running out soon".
+    for n, weeks_ago in enumerate(range(24, -1, -2)):
+        created = datetime.combine(
+            today - timedelta(weeks=weeks_ago, days=12), datetime.min.time(), tzinfo=UTC
+        ) + timedelta(hours=10)
+        cups = 30_000 if n == 6 else 10_000 + 1000 * (n % 3 == 1)
+        order(created, "accepted", [(cup, cups), (lid, 10_000)], tracking=delivered(created))
     now = timezone.now()
-    order(now - timedelta(days=2), "accepted", [(cup, 20000), (lid, 20000)], status="shipped",
+    order(now - timedelta(days=2), "accepted", [(cup12, 20000), (plate, 20000)], status="shipped",
           tracking=track("in_transit", today + timedelta(days=2), signature=True))  # fmt: skip
     attempted = order(now - timedelta(days=3), "accepted", [(bowl, 3000)], status="shipped",
                       tracking=track("out_for_delivery", today + timedelta(days=1),
@@ -211,6 +231,40 @@ def seed_history() -> None:
         for product, cases in items:
             qty = max(cases, product.min_cases) * product.case_pack
             SavedListItem.objects.create(saved_list=saved, product=product, qty=qty)
+    items = [(p, max(3, p.min_cases) * p.case_pack) for p in (bowl, cup12)]
+    seed_standing_order(buyer, address, items, history[-3:])
+
+
+def seed_standing_order(buyer, address, items, past_orders) -> None:
+    """A standing order of bowls and 12 oz cups, the first of each month, that has run three
+    times (one of them skipped) and runs next month."""
+    from django.utils import timezone
+
+    from replenishment.models import Occurrence, StandingOrder
+    from replenishment.services import standing_order_create
+
+    today = timezone.localdate()
+    start = months_ago(today, 3, 1).date()
+    so = StandingOrder(
+        name="Bowls and 12 oz cups", frequency="monthly", day_of_month=1, start_date=today,
+        time_zone="America/Los_Angeles", address=address, po_pattern="MONTHLY-{date}",
+        on_shortage="hold", source="Team list “Store opening”",
+    )  # fmt: skip
+    standing_order_create(user=buyer, standing_order=so, items=items)
+    StandingOrder.objects.filter(pk=so.pk).update(start_date=start)
+    for months, past in zip((3, 2, 1), past_orders, strict=False):
+        day = months_ago(today, months, 1).date()
+        if months == 2:
+            Occurrence.objects.create(standing_order=so, date=day, outcome="skipped",
+                                      actor=buyer, message="Skipped by Demo.")  # fmt: skip
+            continue
+        Occurrence.objects.create(
+            standing_order=so,
+            date=day,
+            outcome="placed",
+            order=past,
+            message=f"Order {past.reference} (${past.expected_subtotal:,.2f}) written and sent.",
+        )
 
 
 def take_screenshots(url: str, out: Path) -> list[Path]:
@@ -218,9 +272,11 @@ def take_screenshots(url: str, out: Path) -> list[Path]:
     from playwright.sync_api import expect, sync_playwright
 
     from favourites.models import SavedList
+    from replenishment.models import StandingOrder
     from sandbox import clock
 
     weekly = SavedList.objects.get(name="Weekly café").pk
+    standing = StandingOrder.objects.get().pk
     saved: list[Path] = []
     executable = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
     with clock.frozen(timezone.now()), sync_playwright() as p:
@@ -231,6 +287,18 @@ def take_screenshots(url: str, out: Path) -> list[Path]:
             path = out / f"{name}-{width}.png"
             page.screenshot(path=str(path), full_page=True)
             saved.append(path)
+
+        def restocking(page, width: str) -> None:
+            """The standing order, the overview's "Running out soon" card, every forecast."""
+            page.goto(f"{url}/standing/{standing}/")
+            shot(page, "17-standing-order", width)
+            page.goto(f"{url}/")
+            page.wait_for_load_state("networkidle")
+            path = out / f"18-running-out-{width}.png"
+            page.locator("#running-out").screenshot(path=str(path))
+            saved.append(path)
+            page.goto(f"{url}/restock/")
+            shot(page, "19-forecast", width)
 
         def context(width: str):
             w, h = VIEWPORTS[width]
@@ -256,6 +324,8 @@ def take_screenshots(url: str, out: Path) -> list[Path]:
         for name, path in pages:
             page.goto(url + path)
             shot(page, name, "desktop")
+        restocking(page, "desktop")  # before checkout puts more cups and lids on order
+        page.goto(url + pages[-1][1])
         page.get_by_role("button", name="Add the whole list to the cart").click()
         expect(page.get_by_role("heading", name="Your cart")).to_be_visible()
         shot(page, "07-cart", "desktop")
@@ -287,6 +357,8 @@ def take_screenshots(url: str, out: Path) -> list[Path]:
         for name, path in pages:
             page.goto(url + path)
             shot(page, name, "phone")
+        restocking(page, "phone")
+        page.goto(url + pages[-1][1])
         page.get_by_role("button", name="Add the whole list to the cart").click()
         shot(page, "07-cart", "phone")
         for name, path in [
@@ -313,6 +385,7 @@ def take_screenshots(url: str, out: Path) -> list[Path]:
         page.goto(f"{url}/account/notifications/")
         shot(page, "16-mail-settings", "desktop")
         ctx.close()
+
         browser.close()
     return saved
 

@@ -4,9 +4,18 @@ from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.views.decorators.http import require_http_methods
 
+from accounts.roles import approvers
 from orders_app.forms import CheckoutForm
 from orders_app.models import Address, BuyerSettings, Order
-from orders_app.services import CartError, cart_for, checkout_recheck, order_place, order_submit
+from orders_app.services import (
+    CartError,
+    cart_for,
+    checkout_recheck,
+    order_place,
+    order_submit,
+    shipping_estimate,
+    waits_for_approval,
+)
 from orders_app.views.cart import cart_context
 from supplier.client import get_web_client
 
@@ -30,7 +39,24 @@ def checkout(request: HttpRequest) -> HttpResponse:
     context = cart_context(
         request, form=form, recheck=recheck, has_addresses=Address.objects.exists()
     )
+    context.update(_what_happens(request.user, context["subtotal"]))
     return TemplateResponse(request, "orders_app/checkout.html", context)
+
+
+def _what_happens(user, subtotal) -> dict:
+    """What placing will do, said before the buyer places it: whether it waits for an approver
+    (and who), and shipping by the contract's rule, as an estimate."""
+    shipping = shipping_estimate(subtotal)
+    threshold = waits_for_approval(user, subtotal)
+    names = []
+    if threshold is not None:
+        names = [u.get_full_name() or u.get_username() for u in approvers(exclude=user)]
+    return {
+        "approval_threshold": threshold,
+        "approver_names": names,
+        "shipping_estimate": shipping,
+        "estimated_total": subtotal + shipping,
+    }
 
 
 def _placed_already(request: HttpRequest) -> Order | None:

@@ -1,3 +1,5 @@
+from datetime import date
+
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.db.models import Count, Q, Sum
@@ -13,10 +15,16 @@ from core.once import AlreadyDone
 from orders_app.export import orders_csv
 from orders_app.forms import OrderFilterForm, ResubmitLineForm, first_error
 from orders_app.models import Order
-from orders_app.services import CartError, order_resubmit, order_submit
+from orders_app.services import (
+    CartError,
+    delivery_seen,
+    order_resubmit,
+    order_submit,
+    seen_deliveries,
+)
 from orders_app.services import order_cancel as order_cancel_service
 from orders_app.services import order_reorder as order_reorder_service
-from orders_app.tracking import tracking_for
+from orders_app.tracking import TrackingView, tracking_for
 from supplier.client import get_web_client
 
 
@@ -143,9 +151,9 @@ def order_reorder(request: HttpRequest, order_id: int) -> HttpResponse:
 
 @require_POST
 def order_resubmit_view(request: HttpRequest, order_id: int) -> HttpResponse:
-    """Fix a refused order's quantities and send it again."""
+    """Fix a refused order's quantities (or review a held one) and send it."""
     order = _own_order(request, order_id)
-    if order.state != Order.State.NEEDS_CHANGES:
+    if order.state not in Order.CHANGEABLE_STATES:
         return redirect("orders:order_detail", order_id=order.pk)
     quantities, errors = {}, []
     for line in order.lines.all():
@@ -177,7 +185,9 @@ def order_cancel(request: HttpRequest, order_id: int) -> HttpResponse:
             request, f"Order {order.reference} is cancelled; nothing was sent to Cup Source."
         )
     else:
-        messages.error(request, "Only an order Cup Source refused can be cancelled here.")
+        messages.error(
+            request, "Only an order Cup Source refused or one held for you can be cancelled here."
+        )
     return redirect("orders:order_detail", order_id=order.pk)
 
 
@@ -189,4 +199,33 @@ def order_tracking(request: HttpRequest, order_id: int) -> TemplateResponse:
     template = "orders_app/tracking.html"
     if request.htmx and not request.htmx.history_restore_request:
         template += "#tracking-panel"
-    return TemplateResponse(request, template, {"order": order, "tracking": tracking})
+    moved_from = _moved_from(request, order, tracking)
+    context = {"order": order, "tracking": tracking, "moved_from": moved_from}
+    return TemplateResponse(request, template, context)
+
+
+def _moved_from(request: HttpRequest, order: Order, tracking: TrackingView) -> date | None:
+    """The estimated delivery date the buyer last saw, when the tracking says another one now
+    (after a delivery exception, say): shown as "moved from …" until they press "Got it"."""
+    if not tracking.data or tracking.delivered:
+        return None
+    now = tracking.parsed.estimated_delivery
+    was = seen_deliveries(user=request.user, current={order.pk: now})[order.pk]
+    return was if was is not None and was != now else None
+
+
+@require_POST
+def order_tracking_seen(request: HttpRequest, order_id: int) -> HttpResponse:
+    """ "Got it" on a moved delivery date, on the tracking page."""
+    order = _own_order(request, order_id)
+    estimated = (order.tracking or {}).get("estimated_delivery")
+    delivery_seen(
+        user=request.user,
+        order_id=order.pk,
+        estimated_delivery=date.fromisoformat(estimated) if estimated else None,
+    )
+    if not request.htmx:
+        return redirect("orders:order_tracking", order_id=order.pk)
+    tracking = TrackingView(order.tracking, order.tracking_fetched_at)
+    context = {"order": order, "tracking": tracking, "moved_from": None}
+    return TemplateResponse(request, "orders_app/tracking.html#tracking-panel", context)

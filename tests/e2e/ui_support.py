@@ -20,6 +20,7 @@ class Shop:
     refused: object  # an order in needs_changes
     attempted: object  # an accepted order whose stored tracking has a delivery exception
     weekly: object  # the "Weekly café" list
+    standing: object  # a standing order of lids, its first date tomorrow
 
 
 def open_shop(live_server, sandbox, settings, django_user_model) -> Shop:
@@ -31,6 +32,8 @@ def open_shop(live_server, sandbox, settings, django_user_model) -> Shop:
     from favourites.models import Favourite, SavedList, SavedListItem
     from orders_app.models import Address, Order
     from orders_app.services import cart_add, cart_for, order_place, order_submit
+    from replenishment.models import StandingOrder
+    from replenishment.services import standing_order_create
     from supplier.client import get_client
 
     sandbox.configure(settings)
@@ -74,7 +77,49 @@ def open_shop(live_server, sandbox, settings, django_user_model) -> Shop:
     Favourite.objects.create(user=user, product=lid)
     weekly = SavedList.objects.create(name="Weekly café", created_by=user, updated_by=user)
     SavedListItem.objects.create(saved_list=weekly, product=cup, qty=cup.min_cases * cup.case_pack)
-    return Shop(live_server.url, user, placed, refused, attempted, weekly)
+    delivered_history(user, address, cup)
+    standing = standing_order_create(
+        user=user,
+        standing_order=StandingOrder(
+            name="Lids every two weeks", every_weeks=2, weekday=(today + timedelta(1)).weekday(),
+            start_date=today + timedelta(days=1), time_zone="America/Los_Angeles",
+            address=address, po_pattern="LIDS-{date}", source="Your cart",
+        ),
+        items=[(lid, lid.min_cases * lid.case_pack * 2)],
+    )  # fmt: skip
+    return Shop(live_server.url, user, placed, refused, attempted, weekly, standing)
+
+
+def delivered_history(user, address, cup) -> None:
+    """Four deliveries of 10,000 cups, two weeks apart, the latest ten days ago: enough for a
+    run-out forecast ("Running out soon" on the overview)."""
+    from datetime import datetime
+
+    from django.utils import timezone
+
+    from orders_app.models import Order, OrderLine
+
+    latest = timezone.localdate() - timedelta(days=10)
+    for n, weeks_ago in enumerate((6, 4, 2, 0), start=1):
+        day = latest - timedelta(weeks=weeks_ago)
+        at = timezone.make_aware(datetime(day.year, day.month, day.day, 15))
+        tracking = {"order_id": f"ord_hist_{n}", "status": "delivered", "carrier": "UPS",
+                    "tracking_number": f"1ZHIST{n}", "estimated_delivery": str(day),
+                    "signature_required": False,
+                    "events": [{"at": at.isoformat(), "status": "delivered",
+                                "location": "Portland", "description": "Delivered"}]}  # fmt: skip
+        order = Order.objects.create(
+            placed_by=user, state="accepted", reference=f"PO-HIST-{n}", address=address,
+            payload={"items": [{"sku": cup.sku, "qty": 10_000}],
+                     "shipping_address": address.as_api()},
+            expected_subtotal=cup.unit_price * 10_000, supplier_order_id=f"ord_hist_{n}",
+            supplier_status="delivered", tracking=tracking, tracking_fetched_at=at,
+            tracking_checked_at=at,
+        )  # fmt: skip
+        OrderLine.objects.create(order=order, product=cup, sku=cup.sku, name=cup.name,
+                                 qty=10_000, unit_price=cup.unit_price,
+                                 line_total=cup.unit_price * 10_000)  # fmt: skip
+        Order.objects.filter(pk=order.pk).update(created_at=at - timedelta(days=3))
 
 
 def log_in(page: Page, url: str, username: str = "dana") -> None:
@@ -102,6 +147,11 @@ def main_pages(shop: Shop) -> dict[str, str]:
         "addresses": "/addresses/",
         "notifications": "/notifications/",
         "mail settings": "/account/notifications/",
+        "standing orders": "/standing/",
+        "standing order": f"/standing/{shop.standing.pk}/",
+        "new standing order": f"/standing/new/?list={shop.weekly.pk}",
+        "run-out forecast": "/restock/",
+        "save cart as a list": "/favourites/lists/from-cart/",
     }
 
 

@@ -1,5 +1,11 @@
 import pytest
 
+from tests.orders_app import conftest as orders_fixtures
+
+# For saving a past order as a list (test_save_lines.py): orders placed with the fake supplier.
+address, lid, supplier = orders_fixtures.address, orders_fixtures.lid, orders_fixtures.supplier
+make_order = orders_fixtures.make_order
+
 
 @pytest.fixture
 def cup(make_product):

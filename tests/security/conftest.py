@@ -2,6 +2,7 @@
 the first buyer owns an order, a cart line and more — for walking every URL as each of them."""
 
 from dataclasses import dataclass
+from datetime import date, timedelta
 from decimal import Decimal
 
 import pytest
@@ -23,6 +24,7 @@ class World:
     favourite_item: object
     notification: object  # the first buyer's
     mail: object  # a mail in the local outbox (staff read it in the admin)
+    standing: object  # the first buyer's standing order (a line of 1,000 cups)
 
     def values(self) -> dict[str, object]:
         """A value for every URL parameter the project has; the first buyer's ids for what
@@ -43,6 +45,8 @@ class World:
             "id": self.buyer.pk,
             "notification_id": self.notification.pk,
             "pk": self.mail.pk,
+            "standing_id": self.standing.pk,
+            "standing_line_id": self.standing.lines.get().pk,
         }
 
 
@@ -52,6 +56,8 @@ def world(db, django_user_model, make_product, synced):
     from notifications.models import Notification, OutboxMail
     from orders_app.models import Address, Order, OrderLine
     from orders_app.services import cart_add, cart_for, order_place
+    from replenishment.models import StandingOrder
+    from replenishment.services import standing_order_create
 
     buyer = django_user_model.objects.create_user(
         "buyer", password="pw-buyer-123", first_name="Bea", email="bea@example.com"
@@ -93,6 +99,14 @@ def world(db, django_user_model, make_product, synced):
         recipient=buyer, kind="placed", event="test:placed", subject="CB-SENT is placed", url="/"
     )
     mail = OutboxMail.objects.create(to="bea@example.com", subject="Hello", text="Hello")
+    standing = standing_order_create(
+        user=buyer,
+        standing_order=StandingOrder(
+            name="Weekly", start_date=date.today() + timedelta(days=7), time_zone="UTC",
+            address=address,
+        ),
+        items=[(cup, 1000)],
+    )  # fmt: skip
     return World(
         buyer=buyer,
         other_buyer=other,
@@ -107,4 +121,5 @@ def world(db, django_user_model, make_product, synced):
         favourite_item=item,
         notification=notification,
         mail=mail,
+        standing=standing,
     )

@@ -25,7 +25,7 @@ ANONYMOUS_ALLOWED = {
     "notifications:unsubscribe",  # the signed link in a mail: works without logging in
 }
 # URL parameters naming one buyer's own things: another buyer gets a 404.
-PER_BUYER = {"order_id", "line_id", "notification_id"}
+PER_BUYER = {"order_id", "line_id", "notification_id", "standing_id", "standing_line_id"}
 # Parameters naming what the whole team shares by design (the address book, the catalog, the
 # saved lists), a password-reset link, or the admin's own (the admin is for staff only).
 SHARED = {"address_id", "sku", "list_id", "item_id", "uidb64", "token"}
@@ -93,19 +93,24 @@ def test_another_buyers_ids_are_404_everywhere(world, client):
         assert statuses <= {404, 405} and 404 in statuses, f"{url}: {statuses}"
         checked.append(route.name)
     assert {"orders:order_detail", "orders:cart_line_update", "delivery_date_seen",
-            "orders:order_approve"} <= set(checked)  # fmt: skip
+            "orders:order_approve", "replenishment:standing_skip",
+            "replenishment:line_update"} <= set(checked)  # fmt: skip
     # … and nothing of the first buyer's changed.
     world.order.refresh_from_db()
     world.line.refresh_from_db()
     assert world.order.state == "pending_approval" and world.line.qty == 2_000
     assert world.buyer.carts.get(status="open").lines.count() == 1
+    world.standing.refresh_from_db()
+    assert (world.standing.status, world.standing.occurrences.count()) == ("active", 0)
+    assert world.standing.lines.get().qty == 1000
 
 
 def test_the_owner_opens_the_same_pages(world, client):
     """The control: the ids in the walk are real, so the 404s above are about ownership."""
     client.force_login(world.buyer)
     values = {**world.values(), "order_id": world.sent_order.pk}
-    for name in ["orders:order_detail", "orders:order_tracking"]:
+    for name in ["orders:order_detail", "orders:order_tracking",
+                 "replenishment:standing_detail", "replenishment:standing_edit"]:  # fmt: skip
         route = next(r for r in routes() if r.name == name)
         assert client.get(route.url(values)).status_code == 200, name
     client.force_login(world.approver)
