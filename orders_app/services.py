@@ -205,14 +205,14 @@ class Recheck:
 
 
 def cart_recheck(*, cart: Cart, client: CupSourceClient) -> Recheck:
-    """Fetch fresh stock and price for the cart's SKUs (one call), update the mirror, and say
-    what changed for the buyer."""
+    """Fetch fresh stock and price for the cart's SKUs (one call per 100 of them: a cart has up
+    to 200), update the mirror, and say what changed for the buyer."""
     lines = list(cart.lines.select_related("product"))
     skus = [line.product.sku for line in lines]
     if not skus:
         return Recheck(ok=True)
     try:
-        fresh = {p.sku: p for p in client.list_products(skus=skus, per_page=100).items}
+        fresh = {p.sku: p for p in client.iter_products(skus=skus, per_page=100)}
     except CupSourceError as exc:
         return Recheck(ok=False, problem=describe_lookup_error(exc))
     changes = []

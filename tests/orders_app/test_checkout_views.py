@@ -186,3 +186,21 @@ def test_an_address_must_be_chosen(buyer_client, ready):
     assert response.status_code == 200
     assert "This field is required" in response.content.decode()
     assert not Order.objects.exists()
+
+
+def test_a_cart_of_more_than_100_lines_is_rechecked_whole(
+    buyer_client, buyer, address, web_supplier, make_product
+):
+    """The API answers at most 100 products a page: the re-check pages through them, and no
+    product past the first hundred is taken for discontinued."""
+    products = [make_product(f"CS-MANY-{i:03d}", min_order_qty=1000) for i in range(150)]
+    for product in products:
+        cart_add(user=buyer, product=product, qty=1000)
+        web_supplier.products[product.sku] = product_json(product)
+    body = buyer_client.get(CHECKOUT).content.decode()
+    assert "just re-checked" in body and "no longer offered" not in body
+    assert not any(
+        p.discontinued for p in type(products[0]).objects.filter(sku__startswith="CS-MANY")
+    )
+    calls = [r for r in web_supplier.requests if r.url.path.endswith("/products")]
+    assert len(calls) == 2
