@@ -51,7 +51,7 @@ def _index(request: HttpRequest, form: SavedListForm, status: int = 200) -> Temp
 @require_POST
 def star(request: HttpRequest, sku: str) -> HttpResponse:
     """Star or unstar a product (the button says which); htmx gets the new button back."""
-    product = get_object_or_404(Product, sku=sku)
+    product = get_object_or_404(Product.objects.with_sku(sku))
     form = StarForm(request.POST)
     starred = favourite_set(
         user=request.user, product=product, starred=form.is_valid() and form.cleaned_data["star"]
@@ -207,7 +207,7 @@ def list_to_cart(request: HttpRequest, list_id: int) -> HttpResponse:
 @require_POST
 def save_product(request: HttpRequest, sku: str) -> HttpResponse:
     """From a product page: put the product on a list (an existing one or a new one)."""
-    product = get_object_or_404(Product.objects.available(), sku=sku)
+    product = get_object_or_404(Product.objects.available().with_sku(sku))
     form = SaveToListForm(request.POST)
     error = ""
     if form.is_valid():
