@@ -160,8 +160,7 @@ def item_add(request: HttpRequest, list_id: int) -> HttpResponse:
 
 @require_POST
 def item_update(request: HttpRequest, list_id: int, item_id: int) -> HttpResponse:
-    item = get_object_or_404(SavedListItem.objects.select_related("product"), pk=item_id,
-                             saved_list_id=list_id)  # fmt: skip
+    item = _list_item(list_id, item_id)
     form = ItemQuantityForm(request.POST)
     try:
         if not form.is_valid():
@@ -176,11 +175,18 @@ def item_update(request: HttpRequest, list_id: int, item_id: int) -> HttpRespons
 
 @require_POST
 def item_remove(request: HttpRequest, list_id: int, item_id: int) -> HttpResponse:
-    item = get_object_or_404(SavedListItem.objects.select_related("product"), pk=item_id,
-                             saved_list_id=list_id)  # fmt: skip
+    item = _list_item(list_id, item_id)
     saved_list_remove_item(item=item, user=request.user)
     messages.success(request, f"Removed {item.product.sku} from the list.")
     return redirect("favourites:list_detail", list_id=list_id)
+
+
+def _list_item(list_id: int, item_id: int) -> SavedListItem:
+    """The item `item_id` of the list `list_id` (404 if either is not there). Two primary-key
+    lookups, as Django answers "no such row" for an id too big for the column there; given to
+    a foreign key (`saved_list_id=`), such an id is a server error on SQLite."""
+    saved_list = get_object_or_404(SavedList, pk=list_id)
+    return get_object_or_404(saved_list.items.select_related("product"), pk=item_id)
 
 
 @require_POST
