@@ -19,6 +19,7 @@ class Material(models.TextChoices):
 
 
 LOW_STOCK_CASES = 10  # stock below this many cases is flagged "low stock"
+SKU_MAX_LENGTH = 64
 
 
 class ProductQuerySet(models.QuerySet):
@@ -28,9 +29,17 @@ class ProductQuerySet(models.QuerySet):
     def search(self, text: str):
         return self.filter(Q(sku__icontains=text) | Q(name__icontains=text))
 
+    def with_sku(self, sku: str):
+        """The product with this SKU, as typed in a URL or a form — none for text no SKU can
+        be: longer than the column, or with a NUL character (PostgreSQL refuses to even
+        compare one, which would be a server error)."""
+        if len(sku) > SKU_MAX_LENGTH or "\x00" in sku:
+            return self.none()
+        return self.filter(sku=sku)
+
 
 class Product(models.Model):
-    sku = models.CharField(max_length=64, unique=True)
+    sku = models.CharField(max_length=SKU_MAX_LENGTH, unique=True)
     name = models.CharField(max_length=200)
     category = models.CharField(max_length=16, choices=Category.choices)
     material = models.CharField(max_length=16, choices=Material.choices)

@@ -32,7 +32,7 @@ def product_list(request: HttpRequest) -> HttpResponse:
 
 @require_GET
 def product_detail(request: HttpRequest, sku: str) -> TemplateResponse:
-    product = get_object_or_404(Product, sku=sku)
+    product = get_object_or_404(Product.objects.with_sku(sku))
     if product.takes_lids:
         related = Product.objects.filter(sku__in=product.compatible_lids)
     else:

@@ -7,10 +7,11 @@ from django.utils.http import url_has_allowed_host_and_scheme
 
 
 def safe_next(request: HttpRequest, default: str = "") -> str:
-    """The `next` the form posted (or the query string carried), if it is a URL of this site;
-    otherwise `default` (a URL or a URL name for `redirect`)."""
+    """The `next` the form posted (or the query string carried), if it is a path on this site;
+    otherwise `default` (a URL or a URL name for `redirect`). Only a path: `redirect` would
+    take any other word ("0", "home") for the name of a URL."""
     target = request.POST.get("next") or request.GET.get("next") or ""
-    if target and url_has_allowed_host_and_scheme(
+    if target.startswith("/") and url_has_allowed_host_and_scheme(
         target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
     ):
         return target

@@ -54,7 +54,7 @@ def _index(request: HttpRequest, form: SavedListForm, status: int = 200) -> Temp
 @require_POST
 def star(request: HttpRequest, sku: str) -> HttpResponse:
     """Star or unstar a product (the button says which); htmx gets the new button back."""
-    product = get_object_or_404(Product, sku=sku)
+    product = get_object_or_404(Product.objects.with_sku(sku))
     form = StarForm(request.POST)
     starred = favourite_set(
         user=request.user, product=product, starred=form.is_valid() and form.cleaned_data["star"]
@@ -163,8 +163,7 @@ def item_add(request: HttpRequest, list_id: int) -> HttpResponse:
 
 @require_POST
 def item_update(request: HttpRequest, list_id: int, item_id: int) -> HttpResponse:
-    item = get_object_or_404(SavedListItem.objects.select_related("product"), pk=item_id,
-                             saved_list_id=list_id)  # fmt: skip
+    item = _list_item(list_id, item_id)
     form = ItemQuantityForm(request.POST)
     try:
         if not form.is_valid():
@@ -179,11 +178,18 @@ def item_update(request: HttpRequest, list_id: int, item_id: int) -> HttpRespons
 
 @require_POST
 def item_remove(request: HttpRequest, list_id: int, item_id: int) -> HttpResponse:
-    item = get_object_or_404(SavedListItem.objects.select_related("product"), pk=item_id,
-                             saved_list_id=list_id)  # fmt: skip
+    item = _list_item(list_id, item_id)
     saved_list_remove_item(item=item, user=request.user)
     messages.success(request, f"Removed {item.product.sku} from the list.")
     return redirect("favourites:list_detail", list_id=list_id)
+
+
+def _list_item(list_id: int, item_id: int) -> SavedListItem:
+    """The item `item_id` of the list `list_id` (404 if either is not there). Two primary-key
+    lookups, as Django answers "no such row" for an id too big for the column there; given to
+    a foreign key (`saved_list_id=`), such an id is a server error on SQLite."""
+    saved_list = get_object_or_404(SavedList, pk=list_id)
+    return get_object_or_404(saved_list.items.select_related("product"), pk=item_id)
 
 
 @require_POST
@@ -210,7 +216,7 @@ def list_to_cart(request: HttpRequest, list_id: int) -> HttpResponse:
 @require_POST
 def save_product(request: HttpRequest, sku: str) -> HttpResponse:
     """From a product page: put the product on a list (an existing one or a new one)."""
-    product = get_object_or_404(Product.objects.available(), sku=sku)
+    product = get_object_or_404(Product.objects.available().with_sku(sku))
     form = SaveToListForm(request.POST)
     error = ""
     if form.is_valid():

@@ -172,6 +172,7 @@ class DecisionForm(forms.Form):
     comment = TextField(
         required=False,
         max_length=2000,
+        error_messages={"max_length": "The comment is too long (2,000 characters at most)."},
         widget=forms.Textarea(attrs={"rows": 3}),
         label="Comment for the buyer",
         help_text="Required when you reject the order: say what to change.",

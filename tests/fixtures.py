@@ -65,6 +65,29 @@ def no_api(monkeypatch):
     return calls
 
 
+def refuse_nul_like_postgresql(execute, sql, params, many, context):
+    """A database execute wrapper: psycopg refuses a NUL character in a text parameter
+    (PostgreSQL text cannot hold one: psycopg.DataError) while SQLite stores it; refuse it
+    here too, with the error Django raises for psycopg's."""
+    from django.db import DataError
+
+    for row in (params if many else [params]) or []:
+        values = row.values() if isinstance(row, dict) else row or []
+        if any(isinstance(value, str) and "\x00" in value for value in values):
+            raise DataError("PostgreSQL text fields cannot contain NUL (0x00) bytes")
+    return execute(sql, params, many, context)
+
+
+@pytest.fixture
+def nul_refused(db):
+    """Queries with a NUL character in a text parameter fail, as they do on PostgreSQL: a view
+    that would answer a server error there does so on SQLite too."""
+    from django.db import connection
+
+    with connection.execute_wrapper(refuse_nul_like_postgresql):
+        yield
+
+
 @pytest.fixture
 def buyer(django_user_model):
     return django_user_model.objects.create_user("buyer", password="pw-buyer-123", first_name="Bea")

@@ -11,7 +11,7 @@ from django.template.response import TemplateResponse
 from django.views.decorators.http import require_GET, require_POST
 
 from accounts.roles import is_approver
-from orders_app.forms import AllOrdersFilterForm, DecisionForm
+from orders_app.forms import AllOrdersFilterForm, DecisionForm, first_error
 from orders_app.models import Order
 from orders_app.services import ApprovalError, order_approve, order_reject, order_submit
 from supplier.client import get_web_client
@@ -94,7 +94,7 @@ def order_approve_view(request: HttpRequest, order_id: int) -> HttpResponse:
     order = get_object_or_404(Order, pk=order_id)
     form = DecisionForm(request.POST)
     if not form.is_valid():
-        return _refused(order, request, "The comment is too long (2,000 characters at most).")
+        return _refused(order, request, first_error(form))
     try:
         order = order_approve(order=order, approver=request.user, **form.cleaned_data)
     except ApprovalError as exc:
@@ -113,7 +113,7 @@ def order_reject_view(request: HttpRequest, order_id: int) -> HttpResponse:
     order = get_object_or_404(Order, pk=order_id)
     form = DecisionForm(request.POST)
     if not form.is_valid():
-        return _refused(order, request, "The comment is too long (2,000 characters at most).")
+        return _refused(order, request, first_error(form))
     try:
         order = order_reject(order=order, approver=request.user, **form.cleaned_data)
     except ApprovalError as exc:

@@ -53,6 +53,11 @@ def _quick_order_add(request: HttpRequest) -> HttpResponse:
     except AlreadyDone as exc:
         messages.info(request, f"{exc.message} Your cart has them.")
         return redirect("orders:cart")
+    except BulkError as exc:  # more lines than one add takes: back on the pad, with why
+        pad = QuickOrderForm({"text": form.cleaned_data["lines"]})
+        if pad.is_valid():
+            pad.add_error("text", exc.message)
+        return _pad(request, pad, None)
     if not preview.added:
         text = "\n".join(t for t in (preview.fix_text, rest) if t)
         pad = QuickOrderForm(initial={"text": text, "keep": preview.valid_text})

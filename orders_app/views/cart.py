@@ -83,7 +83,7 @@ def _cart_changed(request: HttpRequest, **extra) -> HttpResponse:
 @require_POST
 def cart_add_view(request: HttpRequest) -> HttpResponse:
     data = with_exact_units(request.POST)
-    product = get_object_or_404(Product, sku=data.get("sku", ""))
+    product = get_object_or_404(Product.objects.with_sku(data.get("sku", "")))
     form = AddToCartForm(data)
     if not form.is_valid():
         return _add_answer(request, product, error=first_error(form))

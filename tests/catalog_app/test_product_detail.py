@@ -65,3 +65,9 @@ def test_low_stock_is_flagged(buyer_client, make_product, synced):
     make_product("CS-LOW", stock=2000, case_pack=1000)
     body = buyer_client.get(reverse("catalog:product_detail", args=["CS-LOW"])).content.decode()
     assert "Low stock" in body
+
+
+@pytest.mark.parametrize("sku", ["CS-8OZ-ECO\x00", "X" * 65])
+def test_a_sku_no_product_can_have_is_404(buyer_client, cup_and_lid, nul_refused, sku):
+    # Found by the fuzz suite: a NUL character reached the database (on PostgreSQL, a 500).
+    assert buyer_client.get(reverse("catalog:product_detail", args=[sku])).status_code == 404

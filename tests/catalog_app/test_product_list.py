@@ -149,6 +149,13 @@ def test_bad_parameters_get_a_friendly_400(buyer_client, catalog, params):
     assert "These filters don" in response.content.decode()
 
 
+def test_the_bad_filters_page_marks_what_is_wrong_as_an_error(buyer_client, catalog):
+    # Found by tests/fuzz/test_forms_show_errors.py: the errors were a plain list.
+    response = buyer_client.get(URL, {"sort": "random"})
+    assert '<ul class="errorlist" role="alert">' in response.text
+    assert "<strong>Sort</strong>: Select a valid choice." in response.text
+
+
 def test_a_page_past_the_end_shows_the_last_page(buyer_client, catalog):
     response = buyer_client.get(URL, {"page": 99})
     assert response.status_code == 200

@@ -88,6 +88,16 @@ def test_an_item_is_only_reached_through_its_own_list(buyer_client, buyer, weekl
     assert weekly.items.exists()
 
 
+@pytest.mark.parametrize("name", ["favourites:item_update", "favourites:item_remove"])
+def test_a_list_id_too_big_for_the_database_is_404(buyer_client, weekly, cup, name):
+    # Found by the fuzz suite: as a foreign key, such an id was an OverflowError on SQLite.
+    item = SavedListItem.objects.create(saved_list=weekly, product=cup, qty=2000)
+    for list_id, item_id in [(int("9" * 4300), item.pk), (weekly.pk, 2**63)]:
+        url = reverse(name, args=[list_id, item_id])
+        assert buyer_client.post(url, {"qty": "3000"}).status_code == 404
+    assert weekly.items.get().qty == 2000
+
+
 def test_anyone_in_the_organisation_may_rename_and_delete_a_list(client, other_buyer, weekly):
     client.force_login(other_buyer)
     client.post(reverse("favourites:list_rename", args=[weekly.pk]), {"name": "Weekly kiosk"})

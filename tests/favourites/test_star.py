@@ -108,3 +108,11 @@ def test_anonymous_visitors_are_sent_to_log_in(client, cup):
     ):
         assert response.status_code == 302 and response["Location"].startswith(reverse("login"))
     assert not Favourite.objects.exists()
+
+
+@pytest.mark.parametrize("name", ["favourites:star", "favourites:save_product"])
+def test_a_sku_with_a_nul_character_is_404(buyer_client, cup, nul_refused, name):
+    # Found by the fuzz suite: the NUL reached the database (on PostgreSQL, a 500).
+    response = buyer_client.post(reverse(name, args=["CS-8OZ-ECO\x00"]), {"star": "on"})
+    assert response.status_code == 404
+    assert not Favourite.objects.exists()

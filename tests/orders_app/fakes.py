@@ -12,6 +12,28 @@ def envelope(data, meta=None):
     return {"success": True, "data": data, "meta": meta or {}}
 
 
+def product_json(product, **changes):
+    """A mirrored product as GET /products answers it (for `FakeSupplier.products`)."""
+    data = {
+        "sku": product.sku,
+        "name": product.name,
+        "category": product.category,
+        "material": product.material,
+        "capacity_oz": product.capacity_oz,
+        "unit_price": str(product.unit_price),
+        "currency": "USD",
+        "case_pack": product.case_pack,
+        "min_order_qty": product.min_order_qty,
+        "stock": product.stock,
+        "lead_time_days": product.lead_time_days,
+        "description": "",
+        "compatible_lids": [],
+        "updated_at": "2026-11-27T10:00:00Z",
+    }
+    data.update(changes)
+    return data
+
+
 def error(status, code, message="nope", details=None, headers=None):
     body = {"success": False, "error": {"code": code, "message": message, "details": details or {}}}
     return httpx.Response(status, json=body, headers=headers or {})

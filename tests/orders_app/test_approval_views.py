@@ -90,6 +90,25 @@ def test_rejecting_without_a_comment_is_refused(client, buyer, approver, place):
     assert order.state == Order.State.PENDING_APPROVAL
 
 
+@pytest.mark.parametrize(
+    ("comment", "says"),
+    [("x" * 2001, "The comment is too long (2,000 characters at most)."),
+     ("Half\x00of it", "Null characters are not allowed.")],
+)  # fmt: skip
+def test_a_comment_that_cannot_be_kept_is_refused_saying_why(
+    client, buyer, approver, place, comment, says
+):
+    # Seen with tests/fuzz: every invalid comment was called "too long".
+    order = place(buyer)
+    client.force_login(approver)
+    for name in ["order_approve", "order_reject"]:
+        url = reverse(f"orders:{name}", args=[order.pk])
+        response = client.post(url, {"comment": comment}, follow=True)
+        assert says in response.text
+    order.refresh_from_db()
+    assert order.state == Order.State.PENDING_APPROVAL
+
+
 def test_rejecting_ends_the_order_and_the_buyer_sees_why(client, buyer, approver, place, supplier):
     order = place(buyer)
     client.force_login(approver)

@@ -76,6 +76,19 @@ def test_an_unsafe_next_is_ignored(buyer_client, cup):
     assert response["Location"] == CART
 
 
+@pytest.mark.parametrize("target", ["0", "home", "orders:cart_empty", "cart/"])
+def test_a_next_that_is_not_a_path_is_ignored(buyer_client, cup, target):
+    # Found by the fuzz suite: redirect() took "0" for the name of a URL (a 500).
+    response = add(buyer_client, next=target)
+    assert response.status_code == 302 and response["Location"] == CART
+
+
+def test_a_sku_with_a_nul_character_is_404(buyer_client, cup, nul_refused):
+    # Found by the fuzz suite: the NUL reached the database (on PostgreSQL, a 500).
+    assert add(buyer_client, sku="CS-8OZ-ECO\x00").status_code == 404
+    assert not CartLine.objects.exists()
+
+
 def test_the_cart_shows_lines_totals_and_the_matching_lid(buyer_client, buyer, cup, lid):
     cart_add(user=buyer, product=cup, qty=5000)
     body = buyer_client.get(CART).content.decode()

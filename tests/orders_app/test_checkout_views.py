@@ -6,30 +6,9 @@ from django.urls import reverse
 
 from orders_app.models import Cart, Order
 from orders_app.services import cart_add, cart_for
-from tests.orders_app.fakes import error
+from tests.orders_app.fakes import error, product_json
 
 CHECKOUT = reverse("orders:checkout")
-
-
-def product_json(product, **changes):
-    data = {
-        "sku": product.sku,
-        "name": product.name,
-        "category": product.category,
-        "material": product.material,
-        "capacity_oz": product.capacity_oz,
-        "unit_price": str(product.unit_price),
-        "currency": "USD",
-        "case_pack": product.case_pack,
-        "min_order_qty": product.min_order_qty,
-        "stock": product.stock,
-        "lead_time_days": product.lead_time_days,
-        "description": "",
-        "compatible_lids": [],
-        "updated_at": "2026-11-27T10:00:00Z",
-    }
-    data.update(changes)
-    return data
 
 
 @pytest.fixture

@@ -274,6 +274,16 @@ def test_adding_without_lines_goes_back_to_the_pad(buyer_client):
     assert not CartLine.objects.exists()
 
 
+def test_adding_more_lines_than_an_order_takes_says_so_on_the_pad(buyer_client, cup):
+    # Found by the fuzz suite: the "Add" step let the too-many-lines error escape (a 500).
+    lines = "CS-8OZ-ECO 1000\n" * 201
+    response = buyer_client.post(URL, {"add": "ready", "once": new_token(), "lines": lines})
+    assert response.status_code == 200
+    assert "That is 201 lines; the most at once is 200." in response.text
+    assert response.context["form"]["text"].value() == lines.strip()  # on the pad, to split
+    assert not CartLine.objects.exists()
+
+
 def test_anonymous_users_are_sent_to_log_in(client):
     response = client.get(URL)
     assert response.status_code == 302 and response.url.startswith("/login/")
