@@ -143,10 +143,11 @@ class CupSourceClient:
     ) -> Iterator[Product]:
         """Every product matching the filters, fetching one page at a time as it is consumed.
 
-        Stops at an empty page or when ``page * per_page >= total`` (from the response's meta).
+        Stops at an empty page or once as many items as the response's ``meta.total`` have come:
+        a server that repeats a page (ignoring ``page``) cannot keep the loop going for ever.
         """
         skus = list(skus) if skus is not None and not isinstance(skus, str) else skus
-        number = 1
+        number, seen = 1, 0
         while True:
             page = self.list_products(
                 category=category,
@@ -158,7 +159,8 @@ class CupSourceClient:
                 priority=priority,
             )
             yield from page.items
-            if not page.items or not page.has_next:
+            seen += len(page.items)
+            if not page.items or seen >= page.meta.total:
                 return
             del page  # hold one page at a time
             number += 1
@@ -338,7 +340,7 @@ class AsyncCupSourceClient:
         priority: Priority = INTERACTIVE,
     ) -> AsyncIterator[Product]:
         skus = list(skus) if skus is not None and not isinstance(skus, str) else skus
-        number = 1
+        number, seen = 1, 0
         while True:
             page = await self.list_products(
                 category=category,
@@ -351,7 +353,8 @@ class AsyncCupSourceClient:
             )
             for product in page.items:
                 yield product
-            if not page.items or not page.has_next:
+            seen += len(page.items)
+            if not page.items or seen >= page.meta.total:
                 return
             del page
             number += 1

@@ -89,6 +89,16 @@ def test_iter_products_stops_when_the_last_page_is_exactly_full(make_client, ok,
     assert len(script.requests) == 2  # page*per_page >= total: no third request
 
 
+def test_iter_products_stops_when_a_server_repeats_its_first_page(make_client, ok, product):
+    """A server that ignores ``page`` and answers page 1 again cannot keep the loop going:
+    it stops once ``meta.total`` items have come."""
+    first = ok(products(0, 100, product), {"page": 1, "per_page": 100, "total": 150})
+    client, script = make_client(first, first, first, first)
+
+    assert len(list(client.iter_products())) == 200
+    assert len(script.requests) == 2
+
+
 def test_iter_products_stops_at_an_empty_page(make_client, ok, product):
     client, script = make_client(
         ok(products(0, 100, product), {"page": 1, "per_page": 100, "total": 999}),

@@ -91,8 +91,11 @@ class FakeSupplier:
         if request.method == "GET" and path == "/products":
             skus = request.url.params.get("sku", "").split(",")
             found = [self.products[s] for s in skus if s in self.products]
+            number = int(request.url.params.get("page", 1))
+            size = int(request.url.params.get("per_page", 20))
+            meta = {"page": number, "per_page": size, "total": len(found)}
             return httpx.Response(
-                200, json=envelope(found, {"page": 1, "per_page": 100, "total": len(found)})
+                200, json=envelope(found[(number - 1) * size : number * size], meta)
             )
         return error(404, "not_found")
 
