@@ -16,7 +16,7 @@ from django.db.models import Q, Sum
 from django.utils import timezone
 
 from catalog_app.models import Product
-from orders_app.quantities import MAX_ORDER_SUBTOTAL, MAX_UNITS
+from orders_app.quantities import MAX_ORDER_SUBTOTAL, MAX_UNITS, UnitsOfProduct
 
 
 class Address(models.Model):
@@ -97,7 +97,7 @@ class Cart(models.Model):
         return f"Cart #{self.pk} of {self.user} ({self.status})"
 
 
-class CartLine(models.Model):
+class CartLine(UnitsOfProduct, models.Model):
     cart = models.ForeignKey(Cart, on_delete=models.CASCADE, related_name="lines")
     product = models.ForeignKey(Product, on_delete=models.PROTECT, related_name="+")
     qty = models.PositiveIntegerField(help_text="Units")
@@ -114,14 +114,6 @@ class CartLine(models.Model):
 
     def __str__(self):
         return f"{self.qty} × {self.product.sku}"
-
-    @property
-    def line_total(self):
-        return self.product.unit_price * self.qty
-
-    @property
-    def cases(self) -> int:
-        return self.qty // self.product.case_pack
 
     @property
     def owner_id(self) -> int | None:
