@@ -28,9 +28,10 @@ from django.http import HttpRequest
 from django.template.loader import get_template, render_to_string
 from django.utils.safestring import SafeString, mark_safe
 
-from catalog_app.forms import ProductFilterForm
+from catalog_app.forms import SORTS, ProductFilterForm
 from catalog_app.mirror import mirror_version
 from catalog_app.models import Category, Material, Product, SyncRun
+from catalog_app.search import RANKED, did_you_mean, parse, search, vocabulary
 from catalog_app.services import last_successful_sync
 from core.user_facts import viewer_key
 
@@ -99,17 +100,24 @@ def _cache_key(request: HttpRequest, *, partial: bool) -> str:
 def _render(request: HttpRequest, form: ProductFilterForm, *, partial: bool) -> SafeString:
     if not Product.objects.exists():
         return SafeString(EMPTY_MIRROR)
-    products = Product.objects.available()
-    query = form.cleaned_data["q"].strip()
-    if query:
-        products = products.search(query)
-    page = Paginator(products.filter(**form.filters()).order_by(*form.ordering), PER_PAGE).get_page(
-        form.cleaned_data["page"]
-    )
+    offered = Product.objects.available()
+    products, query, suggestion = offered, None, ""
+    if form.searching:
+        vocab = vocabulary()
+        query = parse(form.cleaned_data["q"], vocab)
+        products = search(offered, query)
+    ordering = RANKED if form.sort_order == "relevance" else SORTS[form.sort_order]
+    filtered = products.filter(**form.filters()).order_by(*ordering)
+    page = Paginator(filtered, PER_PAGE).get_page(form.cleaned_data["page"])
+    if query and not page.object_list:
+        suggestion = did_you_mean(offered.filter(**form.filters()), query, vocab)
     context = {
         "form": form,
         "page": page,
         "facets": _facets(form, products),
+        "query": query,
+        "did_you_mean": suggestion,
+        "did_you_mean_params": _query_with(request, q=suggestion) if suggestion else "",
         "query_without_page": _query_without(request, "page"),
     }
     name = "catalog_app/listing.html#results" if partial else "catalog_app/listing.html"
@@ -146,10 +154,34 @@ def _facets(form: ProductFilterForm, products) -> list[dict]:
     for name in FACET_FIELDS:
         if name in labels:
             values = [(v, label, counts[name][v]) for v, label in labels[name].items()]
-        else:
-            values = [(v, f"{v} oz", n) for v, n in sorted(counts[name].items())]
+        else:  # every capacity the catalog has, so the filter never disappears
+            capacities = {*_capacities(), *counts[name], *filter(None, [selected[name]])}
+            values = [(v, f"{v} oz", counts[name][v]) for v in sorted(capacities)]
         facets.append({"name": name, "values": values, "selected": selected[name]})
     return facets
+
+
+def _capacities() -> list[int]:
+    """The capacities of the products on offer (read once per mirror version)."""
+    return caches["default"].get_or_set(
+        f"catalog:capacities:{mirror_version()}",
+        lambda: list(
+            Product.objects.available()
+            .exclude(capacity_oz=None)
+            .values_list("capacity_oz", flat=True)
+            .distinct()
+            .order_by("capacity_oz")
+        ),
+        CACHE_TIMEOUT,
+    )
+
+
+def _query_with(request: HttpRequest, **values: str) -> str:
+    params = request.GET.copy()
+    params.pop("page", None)
+    for name, value in values.items():
+        params[name] = value
+    return params.urlencode()
 
 
 def _query_without(request: HttpRequest, *names: str) -> str:
