@@ -56,3 +56,7 @@ class ProductFilterForm(forms.Form):
         """The sort asked for; by default the best match first when searching, else by SKU."""
         sort = self.cleaned_data.get("sort") or ("relevance" if self.searching else "sku")
         return "sku" if sort == "relevance" and not self.searching else sort
+
+
+class SuggestionForm(forms.Form):
+    q = forms.CharField(required=False, max_length=100, label="Search")

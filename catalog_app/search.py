@@ -354,6 +354,28 @@ def search(products: QuerySet, query: Query) -> QuerySet:
     return products.filter(match).annotate(search_rank=_rank(query))
 
 
+SUGGESTIONS = 6
+
+
+@dataclass(frozen=True)
+class Suggestions:
+    query: Query
+    products: list[Product]
+    did_you_mean: str
+
+
+def suggestions(text: str) -> Suggestions | None:
+    """What the search box offers while the buyer types: the first few products the search
+    finds, or a query that finds some (None before there is anything to look for)."""
+    if len(text.strip()) < 2:
+        return None
+    vocab = vocabulary()
+    query = parse(text, vocab)
+    offered = Product.objects.available()
+    found = list(search(offered, query).order_by(*RANKED)[:SUGGESTIONS])
+    return Suggestions(query, found, "" if found else did_you_mean(offered, query, vocab))
+
+
 def did_you_mean(products: QuerySet, query: Query, vocab: Vocabulary) -> str:
     """For a search that found nothing: a query like it that finds something ("" if none
     does). Unknown words are replaced by the nearest words of the catalog (two edits, or a third

@@ -1,14 +1,16 @@
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.views.decorators.http import require_GET, require_POST
 from django.views.decorators.vary import vary_on_headers
 
-from catalog_app.forms import ProductFilterForm
+from catalog_app.forms import ProductFilterForm, SuggestionForm
 from catalog_app.listing import last_sync, listing_html, messages_oob
 from catalog_app.models import Product
+from catalog_app.pictograms import VERSION, pictogram_svg
+from catalog_app.search import suggestions
 from catalog_app.tasks import sync_start
 
 
@@ -28,6 +30,27 @@ def product_list(request: HttpRequest) -> HttpResponse:
         "last_sync": last_sync(),
     }
     return TemplateResponse(request, "catalog_app/product_list.html", context)
+
+
+@require_GET
+def search_suggestions(request: HttpRequest) -> TemplateResponse:
+    """The search box's suggestions (htmx, as the buyer types): a listbox of products. Always a
+    200 — htmx swaps no error — with what was wrong in words."""
+    form = SuggestionForm(request.GET)
+    context = {"form": form, "suggestions": None}
+    if form.is_valid():
+        context["suggestions"] = suggestions(form.cleaned_data["q"])
+    return TemplateResponse(request, "catalog_app/suggestions.html", context)
+
+
+@require_GET
+def pictogram(request: HttpRequest, version: str, name: str) -> HttpResponse:
+    svg = pictogram_svg(name) if version == VERSION else None
+    if svg is None:
+        raise Http404("No such pictogram.")
+    response = HttpResponse(svg, content_type="image/svg+xml")
+    response["Cache-Control"] = "private, max-age=31536000, immutable"
+    return response
 
 
 @require_GET
