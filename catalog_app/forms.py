@@ -3,7 +3,6 @@ from django import forms
 from catalog_app.models import Category, Material
 
 SORTS = {
-    "relevance": (),  # catalog_app/search.py's ranking; without a search, by SKU
     "sku": ("sku",),
     "price": ("unit_price", "sku"),
     "-price": ("-unit_price", "sku"),
@@ -11,7 +10,7 @@ SORTS = {
     "-capacity": ("-capacity_oz", "sku"),
 }
 SORT_CHOICES = [
-    ("relevance", "Best match"),
+    ("", "Best match"),  # catalog_app/search.py's ranking; without a search, by SKU
     ("sku", "SKU"),
     ("price", "Price: low to high"),
     ("-price", "Price: high to low"),
@@ -53,9 +52,9 @@ class ProductFilterForm(forms.Form):
 
     @property
     def sort_order(self) -> str:
-        """The sort asked for; by default the best match first when searching, else by SKU."""
-        sort = self.cleaned_data.get("sort") or ("relevance" if self.searching else "sku")
-        return "sku" if sort == "relevance" and not self.searching else sort
+        """The sort asked for: "relevance" (the best match first) by default when searching,
+        else one of SORTS ("sku" by default)."""
+        return self.cleaned_data.get("sort") or ("relevance" if self.searching else "sku")
 
 
 class SuggestionForm(forms.Form):

@@ -22,7 +22,6 @@
     const form = filtersForm();
     if (!form) return;
     const params = new URLSearchParams(window.location.search);
-    const searching = (params.get("q") || "").trim() !== "";
     for (const field of form.elements) {
       if (!field.name) continue;
       const value = params.get(field.name);
@@ -31,7 +30,7 @@
       } else if (field.type === "checkbox") {
         field.checked = value !== null && value !== "";
       } else if (field.tagName === "SELECT") {
-        field.value = value || (searching ? "relevance" : "sku");
+        field.value = value || "";
       } else if (field.type === "search" && document.activeElement !== field) {
         field.value = value || "";
       }

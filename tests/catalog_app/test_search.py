@@ -160,3 +160,34 @@ def test_the_index_words_of_a_product():
         material="paper", capacities=[12],
     )  # fmt: skip
     assert words == ["cs", "12", "oz", "pap", "dw", "double", "wall", "paper", "hot", "cup"]
+
+
+SUGGEST = "/catalog/suggestions/"
+
+
+def test_suggestions_list_the_best_matches_as_options(buyer_client, search_catalog):
+    body = buyer_client.get(SUGGEST, {"q": "rippel"}, headers={"HX-Request": "true"}).text
+    assert body.count('role="option"') == 6
+    assert 'data-href="/catalog/CS-4OZ-PAP-RP/"' in body
+    assert "<mark>Ripple</mark>" in body
+    assert 'role="listbox"' in body and "hidden" not in body.split(">")[0]
+
+
+def test_suggestions_offer_a_query_that_finds_something(buyer_client, search_catalog):
+    body = buyer_client.get(SUGGEST, {"q": "lip"}).text
+    assert "Did you mean <strong>lid</strong>?" in body
+    assert 'data-href="/catalog/?q=lid"' in body
+
+
+@pytest.mark.parametrize(("q", "shown"), [("", False), ("x", False), ("zzzzqqq", True)])
+def test_suggestions_wait_for_something_to_look_for(buyer_client, search_catalog, q, shown):
+    body = buyer_client.get(SUGGEST, {"q": q}).text
+    assert ("hidden" not in body.split(">")[0].split("listbox")[1]) == shown
+    if shown:
+        assert "No products match “zzzzqqq”" in body
+
+
+def test_a_too_long_suggestion_query_is_explained_with_a_200(buyer_client, search_catalog):
+    response = buyer_client.get(SUGGEST, {"q": "x" * 101})
+    assert response.status_code == 200  # htmx swaps no error
+    assert "at most 100 characters" in response.text
