@@ -19,7 +19,7 @@ from decimal import Decimal
 from itertools import batched
 
 from django.core.cache import caches
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 
@@ -168,7 +168,15 @@ def _apply(run: SyncRun) -> None:
         run.save()
         if created or updated or discontinued or search_index_missing():
             search_index_rebuild()  # in this transaction: readers see the old index or the new
+            _analyze()
             mirror_changed()
+
+
+def _analyze() -> None:
+    """Fresh statistics for the query planner after a change, so a filtered, sorted page is read
+    through the right index (SQLite has none until ANALYZE runs)."""
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE catalog_app_product")
 
 
 def _apply_batch(batch: Iterable[tuple[str, dict]], *, now) -> tuple[int, int]:

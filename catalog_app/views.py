@@ -1,5 +1,6 @@
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
+from django.db.models.functions import Length
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
@@ -53,19 +54,25 @@ def pictogram(request: HttpRequest, version: str, name: str) -> HttpResponse:
     return response
 
 
+RELATED_SHOWN = 12  # a lid can fit thousands of printed cups: the first few, and how many more
+
+
 @require_GET
 def product_detail(request: HttpRequest, sku: str) -> TemplateResponse:
     product = get_object_or_404(Product.objects.with_sku(sku))
     if product.takes_lids:
         related = Product.objects.filter(sku__in=product.compatible_lids)
     else:
-        related = Product.objects.filter(lid_fits__lid_sku=product.sku)
+        related = Product.objects.available().filter(lid_fits__lid_sku=product.sku)
+    shown = list(related.order_by(Length("name"), "sku")[: RELATED_SHOWN + 1])
+    more = related.count() - RELATED_SHOWN if len(shown) > RELATED_SHOWN else 0
     return TemplateResponse(
         request,
         "catalog_app/product_detail.html",
         {
             "product": product,
-            "related": related.order_by("sku"),
+            "related": shown[:RELATED_SHOWN],
+            "related_more": more,
             "last_sync": last_sync(),
         },
     )
