@@ -149,6 +149,23 @@ def cart_add_lines(
     return lines, checks
 
 
+def cart_add_once(*, user, product: Product, qty: int, once: str | None) -> CartLine:
+    """A one-click "Add" (a lid that fits, a forecast's suggestion): `qty` units into the cart,
+    at most once per `once` — the button's single-use token (AlreadyDone if it was used);
+    CartError if the quantity is not valid."""
+    with transaction.atomic():
+        consume(once)
+        lines, _ = cart_add_lines(user=user, items=[(product, qty)])
+    return lines[0]
+
+
+def matching_quantity(product: Product, qty: int) -> int:
+    """As many of `product` as `qty` (lids for so many cups, cups for so many lids), rounded up
+    to whole cases and at least its minimum."""
+    cases = max(-(-qty // product.case_pack), product.min_cases)
+    return cases * product.case_pack
+
+
 def cart_set_quantity(*, line: CartLine, qty: int) -> QuantityCheck:
     check = check_quantity(line.product, qty)
     if not check.ok:
@@ -188,8 +205,7 @@ def matching_lid(product: Product) -> Product | None:
 
 def lid_quantity(lid: Product, qty: int) -> int:
     """As many lids as cups, rounded up to whole cases of lids and at least the minimum."""
-    cases = max(-(-qty // lid.case_pack), lid.min_cases)
-    return cases * lid.case_pack
+    return matching_quantity(lid, qty)
 
 
 # --- checkout: the fresh re-check ------------------------------------------------------------

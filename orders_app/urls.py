@@ -7,6 +7,7 @@ urlpatterns = [
     # cart
     path("cart/", cart.cart_detail, name="cart"),
     path("cart/add/", cart.cart_add_view, name="cart_add"),
+    path("cart/add/one-click/", cart.cart_add_one_click, name="cart_add_one_click"),
     path("cart/badge/", cart.cart_badge, name="cart_badge"),
     path("cart/empty/", cart.cart_empty_view, name="cart_empty"),
     path("cart/lines/<int:line_id>/", cart.cart_line_update, name="cart_line_update"),

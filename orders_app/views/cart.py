@@ -7,12 +7,20 @@ from django_htmx.http import trigger_client_event
 
 from catalog_app.models import Product
 from core.http import safe_next
-from orders_app.forms import AddToCartForm, CartLineForm, first_error, with_exact_units
+from core.once import AlreadyDone
+from orders_app.forms import (
+    AddToCartForm,
+    CartLineForm,
+    OneClickAddForm,
+    first_error,
+    with_exact_units,
+)
 from orders_app.models import CartLine, subtotal
 from orders_app.quantities import UNITS, check_order_size, check_quantity, to_units
 from orders_app.services import (
     CartError,
     cart_add,
+    cart_add_once,
     cart_empty,
     cart_for,
     cart_remove,
@@ -124,6 +132,45 @@ def _add_answer(
     context = {"product": product, "error": error, "suggestions": suggestions, "added": added,
                "warning": warning, "next": request.POST.get("next", "")}  # fmt: skip
     response = TemplateResponse(request, "orders_app/includes/add_to_cart.html", context)
+    return trigger_client_event(response, "cartUpdated") if added else response
+
+
+@require_POST
+def cart_add_one_click(request: HttpRequest) -> HttpResponse:
+    """A one-click "Add" from a product page's lids that fit (or cups a lid fits): the quantity
+    the button shows, at most once per button (a single-use token)."""
+    form = OneClickAddForm(request.POST)
+    if not form.is_valid():
+        return _one_click_answer(request, None, error=first_error(form))
+    product = Product.objects.available().with_sku(form.cleaned_data["sku"]).first()
+    if product is None:
+        return _one_click_answer(request, None, error="Cup Source no longer offers this product.")
+    qty = form.cleaned_data["qty"]
+    try:
+        line = cart_add_once(
+            user=request.user, product=product, qty=qty, once=request.POST.get("once")
+        )
+    except AlreadyDone as exc:
+        return _one_click_answer(request, product, error=f"{exc.message} Your cart has it.")
+    except CartError as exc:
+        check = exc.checks.get(product.sku)
+        message = check.error if check and check.error else exc.message
+        return _one_click_answer(request, product, error=message)
+    added = f"Added {qty:,} — {line.qty:,} in your cart."
+    return _one_click_answer(request, product, added=added)
+
+
+def _one_click_answer(request, product, *, added: str = "", error: str = "") -> HttpResponse:
+    """htmx gets the answer beside the button (and the badge its event); without JavaScript, a
+    message and back to the page."""
+    if not request.htmx:
+        if error:
+            messages.error(request, error)
+        else:
+            messages.success(request, f"{product.name}: {added}")
+        return redirect(safe_next(request, "orders:cart"))
+    context = {"added": added, "error": error}
+    response = TemplateResponse(request, "orders_app/includes/one_click_answer.html", context)
     return trigger_client_event(response, "cartUpdated") if added else response
 
 
