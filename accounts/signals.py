@@ -1,12 +1,15 @@
-"""Failed logins go to the audit log. Django's `user_login_failed` (and django-axes'
-`user_locked_out`) signals are the only place a failed login can be seen, hence receivers."""
+"""Failed logins go to the audit log, and each login and logout is kept with its session.
+Django's `user_login_failed`, `user_logged_in`, `user_logged_out` (and django-axes'
+`user_locked_out`) signals are the only place every login can be seen, whichever view made it,
+hence receivers."""
 
 from axes.signals import user_locked_out
-from django.contrib.auth.signals import user_login_failed
+from django.contrib.auth.signals import user_logged_in, user_logged_out, user_login_failed
 from django.dispatch import receiver
 
 from accounts.audit import Action, audit_record
 from accounts.ip import client_ip
+from accounts.sessions import session_forget, session_record
 
 
 @receiver(user_login_failed)
@@ -29,3 +32,16 @@ def audit_lockout(sender, request=None, username=None, ip_address=None, **kwargs
         summary=f"Too many failed logins as “{username}”: locked out for a while",
         ip=client_ip(request) if request is not None else None,
     )
+
+
+@receiver(user_logged_in)
+def remember_session(sender, request=None, user=None, **kwargs):
+    """Each login is kept (accounts.sessions), so the profile can list and end sessions."""
+    if request is not None and hasattr(request, "session"):
+        session_record(request=request, user=user)
+
+
+@receiver(user_logged_out)
+def forget_session(sender, request=None, user=None, **kwargs):
+    if request is not None and hasattr(request, "session"):
+        session_forget(session_key=request.session.session_key)

@@ -93,6 +93,7 @@ INSTALLED_APPS = [
     "catalog_app",
     "orders_app",
     "favourites",
+    "people",
     "replenishment",
     "overview",
 ]
@@ -134,6 +135,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "orders_app.context_processors.cart_summary",
                 "orders_app.context_processors.approvals",
+                "accounts.context_processors.roles",
                 "notifications.context_processors.bell",
             ],
         },
@@ -287,6 +289,15 @@ except InvalidOperation as exc:
     raise ImproperlyConfigured("APPROVAL_THRESHOLD must be an amount in USD, e.g. 2500.00") from exc
 if not APPROVAL_THRESHOLD.is_finite() or APPROVAL_THRESHOLD < 0:
     raise ImproperlyConfigured("APPROVAL_THRESHOLD must be an amount in USD, e.g. 2500.00")
+
+# Roles (accounts/roles.py). ORDER_VISIBILITY: whether buyers see the team's orders (read-only)
+# or only their own; a team admin may choose otherwise on the Team page.
+ORDER_VISIBILITY = env.str("ORDER_VISIBILITY", default="team")
+if ORDER_VISIBILITY not in {"team", "own"}:
+    raise ImproperlyConfigured(
+        f"ORDER_VISIBILITY must be 'team' or 'own', not {ORDER_VISIBILITY!r}."
+    )
+INVITATION_DAYS = 3  # an invitation link works for 72 hours
 
 # E-mail (notifications, password reset): through the SMTP server EMAIL_URL names, e.g.
 # smtp+tls://user:password@mail.example.com:587. Without it, development keeps every mail in a

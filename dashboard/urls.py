@@ -11,6 +11,7 @@ urlpatterns = [
     path("", include("orders_app.urls")),
     path("", include("accounts.urls")),
     path("favourites/", include("favourites.urls")),
+    path("", include("people.urls")),  # the Team page, joining, the profile
     path("", include("replenishment.urls")),
     path("", include("notifications.urls")),
     path("", include("overview.urls")),  # the overview at /, health checks, admin › status

@@ -15,6 +15,7 @@ from django.db import models
 from django.db.models import Q, Sum
 from django.utils import timezone
 
+from accounts.roles import TEAM_ORDERS, order_visibility
 from catalog_app.models import Product
 from orders_app.quantities import MAX_ORDER_SUBTOTAL, MAX_UNITS
 
@@ -153,8 +154,15 @@ class SupplierStatus(models.TextChoices):
 
 class OrderQuerySet(models.QuerySet):
     def for_user(self, user):
-        """The orders a user may see: their own."""
+        """A user's own orders: the ones they may change, cancel or reorder."""
         return self.filter(placed_by=user)
+
+    def visible_to(self, user):
+        """The orders a user may see: their own, and — when the team's orders are visible
+        (accounts.roles.order_visibility) — everyone's, read-only."""
+        if order_visibility() == TEAM_ORDERS:
+            return self.all()
+        return self.for_user(user)
 
     def due(self, now=None):
         """Queued and in-doubt orders whose next attempt is due: the worker's sweep."""
