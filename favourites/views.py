@@ -1,5 +1,4 @@
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied
 from django.db.models import Count
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
@@ -10,7 +9,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from accounts.roles import is_team_admin
 from catalog_app.models import Product
-from core.http import safe_next
+from core.http import refused, safe_next
 from core.once import AlreadyDone
 from favourites.forms import (
     ItemQuantityForm,
@@ -144,7 +143,7 @@ def list_rename(request: HttpRequest, list_id: int) -> HttpResponse:
 def list_delete(request: HttpRequest, list_id: int) -> HttpResponse:
     saved_list = get_object_or_404(SavedList, pk=list_id)
     if not _may_delete(request.user, saved_list):
-        raise PermissionDenied("A shared list is deleted by whoever made it or by a team admin.")
+        return refused(request, "A shared list is deleted by whoever made it or by a team admin.")
     if request.method == "GET":
         return TemplateResponse(
             request, "favourites/list_confirm_delete.html", {"saved_list": saved_list}

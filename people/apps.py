@@ -11,6 +11,7 @@ class PeopleConfig(AppConfig):
 
     def ready(self):
         from notifications import kinds
+        from people import signals  # noqa: F401  (sign-in factor changes: audit and mail)
 
         for key, label, description in [
             ("invitation", "Invitation", "A team admin invites you to Cupboard."),

@@ -3,14 +3,13 @@ only team admins change or remove one), and each buyer's own default ship-to add
 orders_app.services (address_*)."""
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from accounts.roles import is_team_admin
-from core.http import safe_next
+from core.http import refused, safe_next
 from orders_app.forms import AddressForm
 from orders_app.models import Address, BuyerSettings
 from orders_app.services import (
@@ -45,7 +44,8 @@ def address_create_view(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def address_edit(request: HttpRequest, address_id: int) -> HttpResponse:
     address = get_object_or_404(Address, pk=address_id)
-    _team_admin_only(request, "change")
+    if not is_team_admin(request.user):
+        return _admins_only(request, "change")
     is_default = default_address_id(request.user) == address.pk
     form = AddressForm(
         request.POST if request.method == "POST" else None,
@@ -67,7 +67,8 @@ def address_edit(request: HttpRequest, address_id: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def address_delete_view(request: HttpRequest, address_id: int) -> HttpResponse:
     address = get_object_or_404(Address, pk=address_id)
-    _team_admin_only(request, "remove")
+    if not is_team_admin(request.user):
+        return _admins_only(request, "remove")
     if request.method == "POST":
         address_delete(user=request.user, address=address)
         messages.success(
@@ -97,8 +98,7 @@ def _form_page(request: HttpRequest, form: AddressForm, *, address) -> TemplateR
     return TemplateResponse(request, "orders_app/address_form.html", context)
 
 
-def _team_admin_only(request: HttpRequest, verb: str) -> None:
-    if not is_team_admin(request.user):
-        raise PermissionDenied(
-            f"Only a team admin can {verb} an address in the shared book: ask one of them."
-        )
+def _admins_only(request: HttpRequest, verb: str) -> HttpResponse:
+    return refused(
+        request, f"Only a team admin can {verb} an address in the shared book: ask one of them."
+    )

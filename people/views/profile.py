@@ -7,6 +7,7 @@ from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from accounts.mfa import has_second_factor
 from accounts.roles import role_label, role_of
 from accounts.sessions import sessions_of
 from people.forms import EmailChangeForm, NameForm
@@ -34,6 +35,7 @@ def _page(request, *, name_form=None, email_form=None, status=200) -> TemplateRe
         "sessions": sessions_of(user),
         "current_key": request.session.session_key,
         "role": role_label(role_of(user)),
+        "second_factor": has_second_factor(user),
     }
     return TemplateResponse(request, "people/profile.html", context, status=status)
 

@@ -5,13 +5,13 @@ from functools import wraps
 
 from django.contrib import messages
 from django.contrib.auth import get_user_model
-from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.views.decorators.http import require_GET, require_POST
 
 from accounts.roles import is_team_admin, order_visibility, role_of
+from core.http import refused
 from orders_app.forms import first_error
 from orders_app.models import BuyerSettings
 from people.forms import InviteForm, MemberForm, VisibilityForm
@@ -35,7 +35,7 @@ def team_admin_required(view):
     @wraps(view)
     def wrapper(request: HttpRequest, *args, **kwargs):
         if not is_team_admin(request.user):
-            raise PermissionDenied("The Team page is for team admins: ask one of them.")
+            return refused(request, "The Team page is for team admins: ask one of them.")
         return view(request, *args, **kwargs)
 
     return wrapper

@@ -24,6 +24,9 @@ ANONYMOUS_ALLOWED = {
     "admin:login",
     "notifications:unsubscribe",  # the signed link in a mail: works without logging in
     "people:join",  # an invitation's single-use link: the invited person has no login yet
+    "account_login",  # the login page under allauth's name for it
+    "mfa_authenticate",  # the login's second step (after the password: nobody is in yet)
+    "mfa_login_webauthn",  # signing in with a passkey
 }
 # URL parameters naming one buyer's own things: another buyer gets a 404.
 PER_BUYER = {"order_id", "line_id", "notification_id", "standing_id", "standing_line_id"}
