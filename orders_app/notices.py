@@ -79,6 +79,7 @@ def order_context(order: Order) -> dict:
         "reference": order.reference,
         "po": order.po_number,
         "buyer": _name(order.placed_by),
+        "staff": _name(order.placed_on_behalf_by) if order.placed_on_behalf_by_id else "",
         "lines": [
             {
                 "sku": line.sku,
@@ -110,7 +111,11 @@ def notice_approval_requested(order: Order) -> None:
     notify(
         kind="approval_requested",
         event=f"order:{order.pk}:approval-requested:{order.idempotency_key}",
-        recipients=approvers(exclude=order.placed_by),
+        recipients=[
+            user
+            for user in approvers(exclude=order.placed_by)
+            if not (order.placed_on_behalf_by_id and user.is_staff)  # staff never approve it
+        ],
         subject=f"Approve {order.reference} — {subtotal} from {_name(order.placed_by)}",
         url=reverse("orders:approval_detail", args=[order.pk]),
         context=order_context(order),
