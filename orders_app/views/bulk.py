@@ -7,7 +7,6 @@ from django.template.response import TemplateResponse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from core.once import AlreadyDone
-from orders_app.on_behalf import shopper
 from orders_app.bulk import (
     BulkError,
     BulkPreview,
@@ -18,6 +17,7 @@ from orders_app.bulk import (
     quick_order_preview,
 )
 from orders_app.bulk_forms import CsvConfirmForm, CsvUploadForm, QuickOrderAddForm, QuickOrderForm
+from orders_app.on_behalf import shopper
 
 REST_KEY = "orders.quick_order.rest"  # session: lines still to fix after the ready ones were added
 

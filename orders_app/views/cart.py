@@ -7,9 +7,9 @@ from django_htmx.http import trigger_client_event
 
 from catalog_app.models import Product
 from core.http import safe_next
-from orders_app.on_behalf import shopper
 from orders_app.forms import AddToCartForm, CartLineForm, first_error, with_exact_units
 from orders_app.models import CartLine, subtotal
+from orders_app.on_behalf import shopper
 from orders_app.quantities import UNITS, check_order_size, check_quantity, to_units
 from orders_app.services import (
     CartError,

@@ -5,9 +5,9 @@ from django.template.response import TemplateResponse
 from django.views.decorators.http import require_http_methods
 
 from accounts.roles import approvers
-from orders_app.on_behalf import shopper, staff_acting
 from orders_app.forms import CheckoutForm
 from orders_app.models import Address, BuyerSettings, Order
+from orders_app.on_behalf import shopper, staff_acting
 from orders_app.services import (
     CartError,
     cart_for,
