@@ -14,9 +14,12 @@ import environ
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.csp import CSP
 
+from core.env import Env
+
 BASE_DIR = Path(__file__).resolve().parent.parent
 
-env = environ.Env()
+# Strict: a boolean or number that does not parse stops startup with its name (core/env.py).
+env = Env()
 if env.bool("DJANGO_READ_DOT_ENV", default=True):
     environ.Env.read_env(BASE_DIR / ".env")
 
@@ -165,7 +168,7 @@ DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=0)
 # that cache; without it, "shared" falls back to a table in the database so that the web server
 # and the worker of a single-machine install still share one budget.
 CACHES = {"default": env.cache("CACHE_URL", default="locmemcache://cupboard")}
-if "CACHE_URL" in env.ENVIRON:
+if env.is_set("CACHE_URL"):
     CACHES["shared"] = CACHES["default"]
 else:
     CACHES["shared"] = {
@@ -304,7 +307,7 @@ if _email["EMAIL_BACKEND"] == "django.core.mail.backends.smtp.EmailBackend":
         "use_ssl": _email.get("EMAIL_USE_SSL", False),
         "timeout": 10,
     }
-if DEBUG and "EMAIL_URL" not in env.ENVIRON:
+if DEBUG and not env.is_set("EMAIL_URL"):
     MAILERS = {"default": {"BACKEND": "notifications.backends.OutboxBackend"}}
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="Cupboard <cupboard@localhost>")
 PASSWORD_RESET_TIMEOUT = 3 * 3600  # seconds a reset link works
