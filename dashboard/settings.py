@@ -104,6 +104,7 @@ if SANDBOX_ENABLED:
 
 MIDDLEWARE = [
     "core.logs.RequestIdMiddleware",
+    "overview.health.HealthCheckMiddleware",  # probes: JSON by any Host, sessions never read
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
@@ -168,6 +169,13 @@ DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=0)
 # that cache; without it, "shared" falls back to a table in the database so that the web server
 # and the worker of a single-machine install still share one budget.
 CACHES = {"default": env.cache("CACHE_URL", default="locmemcache://cupboard")}
+if CACHES["default"]["BACKEND"] == "django.core.cache.backends.redis.RedisCache":
+    # Redis down is a cache miss, not a 500; the request budget alone fails closed
+    # (core/cache.py). Short timeouts: a lost server must not hold a page for long.
+    CACHES["default"]["BACKEND"] = "core.cache.FailSoftRedisCache"
+    CACHES["default"].setdefault("OPTIONS", {}).update(
+        {"socket_connect_timeout": 1, "socket_timeout": 2}
+    )
 if env.is_set("CACHE_URL"):
     CACHES["shared"] = CACHES["default"]
 else:
