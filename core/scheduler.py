@@ -22,6 +22,7 @@ from django.conf import settings
 from django.core.cache import caches
 from django.utils.module_loading import import_string
 
+from core.backups import fenced
 from core.resilience import Backoff, outage_seen
 
 logger = logging.getLogger(__name__)
@@ -62,7 +63,10 @@ def _waiting_in_queue(job: Job) -> bool:
 
 
 def tick(jobs: list[Job] | None = None) -> list[str]:
-    """Enqueue every job whose interval has passed; return the names of those enqueued."""
+    """Enqueue every job whose interval has passed; return the names of those enqueued. Nothing
+    while a restore runs (core/backups.py)."""
+    if fenced():
+        return []
     cache = caches["shared"]
     enqueued = []
     for job in JOBS if jobs is None else jobs:

@@ -145,6 +145,8 @@ TEMPLATES = [
 ]
 
 DATABASES = {"default": env.db("DATABASE_URL", default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}")}
+# `manage.py backup` and `restore` refuse to run on the development default (core/backups.py).
+DATABASE_CONFIGURED = env.is_set("DATABASE_URL")
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # WAL + IMMEDIATE transactions let the web server, the worker and the sandbox share one
     # file without "database is locked" errors; the test database is a file too, so that the

@@ -17,13 +17,14 @@ from supplier.status import record_result
 
 INTERACTIVE_RESERVE = 20  # request slots a minute that background jobs leave for buyers
 WEB_BUDGET_WAIT = 3.0  # seconds a web request may wait for a slot in the request budget
+BUDGET_KEY = "cupsource:budget"  # in the shared cache
 
 
 def get_budget() -> SlidingWindowBudget:
     limit = settings.CUPSOURCE_RATE_LIMIT
     return SlidingWindowBudget(
         limit=limit,
-        store=CacheBudgetStore(caches["shared"], key="cupsource:budget"),
+        store=CacheBudgetStore(caches["shared"], key=BUDGET_KEY),
         # Slots kept for people: 20 of the portal's 120 a minute, the same sixth of a smaller
         # limit (the budget refuses a reserve that is not below the limit).
         interactive_reserve=min(INTERACTIVE_RESERVE, limit // 6),

@@ -4,12 +4,15 @@
 it. This one catches a failed round (the database or Redis down), logs it, drops the broken
 connections and starts again after a backoff (core/resilience.py). A task that fails because of
 an outage is recorded as failed, as before; the ledger's sweep sends its order again later.
+
+While a restore runs (core/backups.py), a task it picks up waits for the fence to come down.
 """
 
 import time
 
 from django_tasks_db.management.commands import db_worker
 
+from core.backups import fenced
 from core.resilience import Backoff, outage_seen
 
 
@@ -26,6 +29,11 @@ class ResilientWorker(db_worker.Worker):
                 wait = backoff.failed()
                 outage_seen(f"Worker {','.join(self.queue_names)}", exc, wait)
                 self.sleep(wait)  # SIGTERM meanwhile exits at once (no task is running)
+
+    def run_task(self, db_task_result) -> None:
+        while self.running and fenced():
+            self.sleep(1.0)
+        super().run_task(db_task_result)
 
 
 class Command(db_worker.Command):
