@@ -5,6 +5,7 @@ sandbox API. With DJANGO_DEBUG=false the process refuses to start unless SECRET_
 ALLOWED_HOSTS and CUPSOURCE_API_KEY are set.
 """
 
+import ipaddress
 import re
 from datetime import timedelta
 from decimal import Decimal, InvalidOperation
@@ -271,6 +272,19 @@ SECURE_CSP = {
     "object-src": [CSP.NONE],
     "frame-ancestors": [CSP.NONE],
 }
+
+# Prometheus metrics at /metrics (overview/metrics.py): off unless a bearer token or an
+# allow-list of addresses/networks is set.
+METRICS_TOKEN = env.str("METRICS_TOKEN", default="")
+METRICS_ALLOW_IPS = env.list("METRICS_ALLOW_IPS", default=[])
+for _network in METRICS_ALLOW_IPS:
+    try:
+        ipaddress.ip_network(_network, strict=False)
+    except ValueError:
+        raise ImproperlyConfigured(
+            "METRICS_ALLOW_IPS must list addresses or networks (e.g. 10.0.0.0/8), "
+            f"not {_network!r}."
+        ) from None
 
 # The audit log keeps entries for AUDIT_RETENTION_DAYS (0: for ever); the scheduler's daily
 # housekeeping deletes older ones, and expired sessions.

@@ -28,6 +28,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
 from core.cache import strict
+from overview.metrics import metrics
 from supplier.status import SupplierStatus, supplier_status
 
 logger = logging.getLogger(__name__)
@@ -92,11 +93,12 @@ def _caches() -> None:
 
 
 class HealthCheckMiddleware:
-    """Answer GET /healthz and /readyz before host validation, sessions and the login wall."""
+    """Answer GET /healthz, /readyz and /metrics (overview/metrics.py) before host validation,
+    sessions and the login wall."""
 
     def __init__(self, get_response):
         self.get_response = get_response
-        self.views = {"/healthz": healthz, "/readyz": readyz}
+        self.views = {"/healthz": healthz, "/readyz": readyz, "/metrics": metrics}
 
     def __call__(self, request: HttpRequest):
         view = self.views.get(request.path_info.rstrip("/"))

@@ -14,6 +14,7 @@ from cupsource.budget import SlidingWindowBudget
 from cupsource.client import CupSourceClient
 from supplier.budget_store import CacheBudgetStore
 from supplier.status import record_result
+from supplier.telemetry import record_attempt
 
 INTERACTIVE_RESERVE = 20  # request slots a minute that background jobs leave for buyers
 WEB_BUDGET_WAIT = 3.0  # seconds a web request may wait for a slot in the request budget
@@ -37,6 +38,7 @@ def get_client(**overrides) -> CupSourceClient:
         "max_retries": settings.CUPSOURCE_MAX_RETRIES,
         "budget": get_budget(),
         "on_result": record_result,
+        "on_attempt": record_attempt,
     }
     options.update(overrides)
     return CupSourceClient(settings.CUPSOURCE_API_URL, settings.CUPSOURCE_API_KEY, **options)
