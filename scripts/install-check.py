@@ -45,6 +45,7 @@ ENV_FILE = Path("/etc/cupboard.env")
 CERT_DIR = Path(f"/etc/letsencrypt/live/{HOST}")
 BUYER, BUYER_PASSWORD = "checkbuyer", "check-buyer-pw-4821"
 LOGS = Path(tempfile.mkdtemp(prefix="cupboard-install-check-"))
+SBIN_PATH = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"
 
 # How each step of the guide is performed: "run" as written; "skip" (why); "replace" (why: the
 # check's own function does it); "lines" (why: the lines starting with these are left to the
@@ -80,7 +81,7 @@ class Check:
         self.procs: list[subprocess.Popen] = []
         self.made: list[str] = []  # what to undo, in order of making
         self.env = {
-            "PATH": "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin",
+            "PATH": SBIN_PATH,
             "HOME": "/root",
             "LANG": "C.UTF-8",
             "DEBIAN_FRONTEND": "noninteractive",
@@ -233,7 +234,7 @@ class Check:
         script = 'set -a; . "$1"; set +a; user=$2; shift 2; exec runuser -u "$user" -- "$@"'
         with open(LOGS / f"{label}.log", "ab") as log:
             proc = subprocess.Popen(
-                ["env", "-i", "PATH=/usr/local/bin:/usr/bin:/bin", "LANG=C.UTF-8",
+                ["env", "-i", f"PATH={SBIN_PATH}", "LANG=C.UTF-8",
                  "sh", "-c", script, "sh", env_file, user, *command],
                 cwd=cwd, stdout=log, stderr=subprocess.STDOUT, start_new_session=True,
             )  # fmt: skip
