@@ -5,6 +5,7 @@ sandbox API. With DJANGO_DEBUG=false the process refuses to start unless SECRET_
 ALLOWED_HOSTS and CUPSOURCE_API_KEY are set.
 """
 
+import ipaddress
 import re
 from datetime import timedelta
 from decimal import Decimal, InvalidOperation
@@ -14,9 +15,12 @@ import environ
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.csp import CSP
 
+from core.env import Env
+
 BASE_DIR = Path(__file__).resolve().parent.parent
 
-env = environ.Env()
+# Strict: a boolean or number that does not parse stops startup with its name (core/env.py).
+env = Env()
 if env.bool("DJANGO_READ_DOT_ENV", default=True):
     environ.Env.read_env(BASE_DIR / ".env")
 
@@ -107,6 +111,7 @@ if SANDBOX_ENABLED:
 
 MIDDLEWARE = [
     "core.logs.RequestIdMiddleware",
+    "overview.health.HealthCheckMiddleware",  # probes: JSON by any Host, sessions never read
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
@@ -150,6 +155,8 @@ TEMPLATES = [
 ]
 
 DATABASES = {"default": env.db("DATABASE_URL", default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}")}
+# `manage.py backup` and `restore` refuse to run on the development default (core/backups.py).
+DATABASE_CONFIGURED = env.is_set("DATABASE_URL")
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # WAL + IMMEDIATE transactions let the web server, the worker and the sandbox share one
     # file without "database is locked" errors; the test database is a file too, so that the
@@ -174,7 +181,14 @@ DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=0)
 # that cache; without it, "shared" falls back to a table in the database so that the web server
 # and the worker of a single-machine install still share one budget.
 CACHES = {"default": env.cache("CACHE_URL", default="locmemcache://cupboard")}
-if "CACHE_URL" in env.ENVIRON:
+if CACHES["default"]["BACKEND"] == "django.core.cache.backends.redis.RedisCache":
+    # Redis down is a cache miss, not a 500; the request budget alone fails closed
+    # (core/cache.py). Short timeouts: a lost server must not hold a page for long.
+    CACHES["default"]["BACKEND"] = "core.cache.FailSoftRedisCache"
+    CACHES["default"].setdefault("OPTIONS", {}).update(
+        {"socket_connect_timeout": 1, "socket_timeout": 2}
+    )
+if env.is_set("CACHE_URL"):
     CACHES["shared"] = CACHES["default"]
 else:
     CACHES["shared"] = {
@@ -268,6 +282,19 @@ SECURE_CSP = {
     "frame-ancestors": [CSP.NONE],
 }
 
+# Prometheus metrics at /metrics (overview/metrics.py): off unless a bearer token or an
+# allow-list of addresses/networks is set.
+METRICS_TOKEN = env.str("METRICS_TOKEN", default="")
+METRICS_ALLOW_IPS = env.list("METRICS_ALLOW_IPS", default=[])
+for _network in METRICS_ALLOW_IPS:
+    try:
+        ipaddress.ip_network(_network, strict=False)
+    except ValueError:
+        raise ImproperlyConfigured(
+            "METRICS_ALLOW_IPS must list addresses or networks (e.g. 10.0.0.0/8), "
+            f"not {_network!r}."
+        ) from None
+
 # The audit log keeps entries for AUDIT_RETENTION_DAYS (0: for ever); the scheduler's daily
 # housekeeping deletes older ones, and expired sessions.
 AUDIT_RETENTION_DAYS = env.int("AUDIT_RETENTION_DAYS", default=365)
@@ -343,7 +370,7 @@ if _email["EMAIL_BACKEND"] == "django.core.mail.backends.smtp.EmailBackend":
         "use_ssl": _email.get("EMAIL_USE_SSL", False),
         "timeout": 10,
     }
-if DEBUG and "EMAIL_URL" not in env.ENVIRON:
+if DEBUG and not env.is_set("EMAIL_URL"):
     MAILERS = {"default": {"BACKEND": "notifications.backends.OutboxBackend"}}
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="Cupboard <cupboard@localhost>")
 PASSWORD_RESET_TIMEOUT = 3 * 3600  # seconds a reset link works

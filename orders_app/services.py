@@ -600,6 +600,18 @@ def order_reconcile(*, order: Order, client: CupSourceClient) -> Order:
     return order_submit(order=order, client=client, priority=Priority.BACKGROUND)
 
 
+def order_found_at_supplier(*, order: Order, remote: SupplierOrder, how: str) -> Order:
+    """Cup Source has this order, which Cupboard has not recorded as accepted (after a restore,
+    orders_app/restore.py): record it as accepted — it is never sent again."""
+    _accept(order, remote, how=how)
+    return order
+
+
+def record_event(order: Order, message: str, actor=None) -> None:
+    """Add a line to the order's history (for writers outside this module)."""
+    _event(order, message, actor=actor)
+
+
 def orders_process_due(*, client: CupSourceClient, now=None) -> int:
     """The worker's sweep: send queued orders that are due, reconcile in-doubt ones, and treat
     orders stuck in `submitting` (their sender died) as in doubt. Returns how many it handled."""

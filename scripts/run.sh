@@ -30,8 +30,8 @@ cleanup() {
 trap cleanup INT TERM EXIT
 
 $PY manage.py sandbox_serve --port "$SANDBOX_PORT" & pids+=($!)
-$PY manage.py db_worker --queue-name default -v 0 & pids+=($!)
-$PY manage.py db_worker --queue-name catalog -v 0 & pids+=($!)
+$PY manage.py run_worker --queue-name default -v 0 & pids+=($!)
+$PY manage.py run_worker --queue-name catalog -v 0 & pids+=($!)
 $PY manage.py run_scheduler & pids+=($!)
 $PY manage.py runserver "127.0.0.1:$PORT" & pids+=($!)
 
