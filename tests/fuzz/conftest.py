@@ -106,6 +106,7 @@ class Shop:
     buyer: object
     other_buyer: object
     approver: object
+    team_admin: object  # edits and removes the shared addresses (buyers only add)
     cup: object
     lid: object
     old_cup: object  # discontinued
@@ -126,7 +127,8 @@ class Shop:
     visitors: dict = field(default_factory=dict)
 
     def visitor(self, name: str) -> Visitor:
-        """ "buyer", "other_buyer", "approver" or "anonymous", signed in once per test."""
+        """ "buyer", "other_buyer", "approver", "team_admin" or "anonymous", signed in once
+        per test."""
         if name not in self.visitors:
             user = None if name == "anonymous" else getattr(self, name)
             self.visitors[name] = Visitor(user)
@@ -316,6 +318,7 @@ def shop(
     lid,
     address,
     approver,
+    team_admin,
     web_supplier,
 ) -> Iterator[Shop]:
     from favourites.models import Favourite, SavedList, SavedListItem
@@ -388,6 +391,7 @@ def shop(
         buyer=buyer,
         other_buyer=other,
         approver=approver,
+        team_admin=team_admin,
         cup=cup,
         lid=lid,
         old_cup=old_cup,

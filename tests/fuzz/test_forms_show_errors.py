@@ -54,13 +54,14 @@ def pages_for(shop) -> dict[str, list[str]]:
             "/", "/catalog/", f"/catalog/{shop.cup.sku}/", "/cart/", "/checkout/",
             "/cart/quick/", "/cart/upload/", "/orders/", f"/orders/{orders['sent'].pk}/",
             f"/orders/{orders['needs_changes'].pk}/", f"/orders/{orders['pending'].pk}/",
-            "/addresses/", "/addresses/new/", f"/addresses/{address}/edit/", "/favourites/",
+            "/addresses/", "/addresses/new/", "/favourites/",
             f"/favourites/lists/{saved_list}/", "/account/password/",
             f"/standing/new/?list={saved_list}", f"/standing/{standing}/",
             f"/standing/{standing}/edit/", "/restock/", "/account/notifications/",
             "/notifications/", "/favourites/lists/from-cart/",
         ],
         "approver": ["/", "/approvals/", "/approvals/orders/", f"/approvals/orders/{pending}/"],
+        "team_admin": [f"/addresses/{address}/edit/"],
     }  # fmt: skip
 
 
