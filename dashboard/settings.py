@@ -168,6 +168,9 @@ CACHES = {"default": env.cache("CACHE_URL", default="locmemcache://cupboard")}
 if "CACHE_URL" in env.ENVIRON:
     CACHES["shared"] = CACHES["default"]
 else:
+    # The catalog keeps its renderings here (catalog_app/listing.py: a listing ~8 KB compressed,
+    # a row ~3 KB): room for a few thousand, not locmem's default 300 (a page alone is 26).
+    CACHES["default"].setdefault("OPTIONS", {})["MAX_ENTRIES"] = 10_000
     CACHES["shared"] = {
         "BACKEND": "django.core.cache.backends.db.DatabaseCache",
         "LOCATION": "cupboard_shared_cache",
