@@ -191,6 +191,9 @@ if CACHES["default"]["BACKEND"] == "django.core.cache.backends.redis.RedisCache"
 if env.is_set("CACHE_URL"):
     CACHES["shared"] = CACHES["default"]
 else:
+    # The catalog keeps its renderings here (catalog_app/listing.py: a listing ~8 KB compressed,
+    # a row ~3 KB): room for a few thousand, not locmem's default 300 (a page alone is 26).
+    CACHES["default"].setdefault("OPTIONS", {})["MAX_ENTRIES"] = 10_000
     CACHES["shared"] = {
         "BACKEND": "django.core.cache.backends.db.DatabaseCache",
         "LOCATION": "cupboard_shared_cache",

@@ -318,6 +318,7 @@ def take_screenshots(url: str, out: Path) -> list[Path]:
             ("02-overview", "/"),
             ("03-catalog", "/catalog/?category=cups"),
             ("04-product", "/catalog/CS-8OZ-ECO/"),
+            ("20-catalog-search", "/catalog/?q=kraft+bwol"),  # a typo, corrected and marked
             ("05-favourites", "/favourites/"),
             ("06-list", f"/favourites/lists/{weekly}/"),
         ]
