@@ -19,13 +19,14 @@ exits, 5 s later. Buyers order continuously (add to cart, then the checkout form
 5. PostgreSQL restarted (`pg_ctl stop -m fast`, then `start`);
 6. a second scheduler for 40 s.
 
-Per fault (from its start until the next one): orders placed (checkouts answered with the new
-order) and how they ended; lost and duplicated orders (Cupboard's ledger against the sandbox's
-orders: a reference twice at the sandbox, an accepted order the sandbox lacks, a sandbox order
-no local order holds); the most requests the sandbox saw in any 60 s and its 429s (its access
-log); buyer-facing 5xx (and dropped connections) — all of them, and those after the fault's
-first 5 s; and the seconds from the end of the fault until everything works again without a
-hand (/readyz ok and a checkout placed). After the last fault it waits (`--settle`) until no
+Per fault (from its start until the next one; a checkout counts where it ended): orders
+placed (checkouts answered with the new order); lost and duplicated orders (Cupboard's ledger
+against the sandbox's orders: a reference twice at the sandbox, an accepted order the sandbox
+lacks, a sandbox order no local order holds); the most requests the sandbox saw in any 60 s
+and its 429s (its access log); buyer-facing 5xx (and dropped connections) — all of them, and
+those more than 5 s after each of the fault's events (a kill, a stop, a start); and the
+seconds from the end of the fault until everything works again without a hand (/readyz ok and
+a checkout placed). After the last fault it waits (`--settle`) until no
 order is being sent, queued or unsure.
 
 Goals (exit status 1 if one is missed): 0 lost, 0 duplicated, <= 120 requests in any 60 s,
@@ -333,6 +334,11 @@ class Fault:
     ended: float = 0.0  # when the fault was over (the thing killed or stopped is back or free)
     until: float = 0.0  # when the next phase started
     notes: list[str] = field(default_factory=list)
+    events: list[float] = field(default_factory=list)  # each kill, stop or start
+
+    def grace(self, moment: float) -> bool:
+        """Whether `moment` lies in the first 5 s after one of the fault's events."""
+        return any(0 <= moment - event <= 5 for event in self.events)
 
 
 def kill_gunicorn_workers(stack: Stack, times: int, gap: float, fault: Fault, load: Load) -> None:
@@ -347,6 +353,7 @@ def kill_gunicorn_workers(stack: Stack, times: int, gap: float, fault: Fault, lo
         for pid in busy[:1]:
             with contextlib.suppress(ProcessLookupError):
                 os.kill(pid, signal.SIGKILL)
+                fault.events.append(time.time())
             during = "during a checkout" if load.checking_out else "(no checkout in flight)"
             fault.notes.append(f"killed gunicorn worker {pid} {during}")
         time.sleep(gap)
@@ -373,6 +380,7 @@ def kill_worker_while_sending(stack: Stack, tmp: Path, fault: Fault, timeout: fl
         if sending or (time.monotonic() > deadline and "process_due_orders" in fresh):
             proc = stack.running["worker-default"]
             os.kill(proc.pid, signal.SIGKILL)
+            fault.events.append(time.time())
             what = "while it sent an order" if sending else "in its order sweep"
             fault.notes.append(f"killed the default worker (pid {proc.pid}) {what}")
             return
@@ -425,11 +433,12 @@ def report(faults: list[Fault], load: Load, book: dict, requests, stack: Stack) 
               f"{'5xx':>4} {'5xx>5s':>6} {'recovery s':>10}")  # fmt: skip
     print(header)
     for fault in faults:
-        window = [r for r in load.results if fault.started <= r.started < fault.until]
+        # a checkout counts where it ended (a kill answers the request in flight at once)
+        window = [r for r in load.results if fault.started <= r.ended < fault.until]
         placed = [r for r in window if r.order_id]
         refs = {created[r.order_id][2] for r in placed if r.order_id in created}
         failures = [r for r in window if r.status == 0 or r.status >= 500]
-        late = [r for r in failures if r.started >= fault.started + 5]
+        late = [r for r in failures if not fault.grace(r.ended)]
         # the sandbox's requests in any 60 s that ends within this phase
         seen = [t for t, *_ in requests if fault.started - 60 < t < fault.until]
         peak = max((busiest([t for t in seen if end - 60 < t <= end])
@@ -565,17 +574,20 @@ def main(argv: list[str] | None = None) -> int:
             time.sleep(max(0.0, fault.started + args.phase - time.time()))
 
         def redis_down(fault: Fault) -> None:
+            fault.events.append(time.time())
             redis.stop()
             time.sleep(args.redis_down)
             redis.start()
             fault.ended = time.time()
 
         def postgres_restart(fault: Fault) -> None:
+            fault.events.append(time.time())
             pg.stop()
             pg.start()
             fault.ended = time.time()
 
         def second_scheduler(fault: Fault) -> None:
+            fault.events.append(time.time())
             extra = procs.start([PYTHON, MANAGE, "run_scheduler"], env=env,
                                 log=tmp / "scheduler-2.log")  # fmt: skip
             time.sleep(40)
