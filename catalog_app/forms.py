@@ -10,6 +10,7 @@ SORTS = {
     "-capacity": ("-capacity_oz", "sku"),
 }
 SORT_CHOICES = [
+    ("", "Best match"),  # catalog_app/search.py's ranking; without a search, by SKU
     ("sku", "SKU"),
     ("price", "Price: low to high"),
     ("-price", "Price: high to low"),
@@ -21,7 +22,7 @@ SORT_CHOICES = [
 class ProductFilterForm(forms.Form):
     """The catalog's filters, bound to the query string (so a filtered view is bookmarkable)."""
 
-    q = forms.CharField(required=False, max_length=100, label="Search SKU or name")
+    q = forms.CharField(required=False, max_length=100, label="Search")
     category = forms.ChoiceField(required=False, choices=[("", "All"), *Category.choices])
     material = forms.ChoiceField(required=False, choices=[("", "All"), *Material.choices])
     capacity = forms.IntegerField(required=False, min_value=1, max_value=256, label="Capacity (oz)")
@@ -46,5 +47,15 @@ class ProductFilterForm(forms.Form):
         return lookups
 
     @property
-    def ordering(self) -> tuple[str, ...]:
-        return SORTS[self.cleaned_data.get("sort") or "sku"]
+    def searching(self) -> bool:
+        return bool(self.cleaned_data.get("q", "").strip())
+
+    @property
+    def sort_order(self) -> str:
+        """The sort asked for: "relevance" (the best match first) by default when searching,
+        else one of SORTS ("sku" by default)."""
+        return self.cleaned_data.get("sort") or ("relevance" if self.searching else "sku")
+
+
+class SuggestionForm(forms.Form):
+    q = forms.CharField(required=False, max_length=100, label="Search")

@@ -173,3 +173,30 @@ class StagedProduct(models.Model):
 
     def __str__(self):
         return f"{self.sku} (sync #{self.run_id})"
+
+
+class SearchDocument(models.Model):
+    """A product's words as the search finds them (catalog_app/search.py builds them with the
+    sync): `terms` — SKU, name, category, material and capacity, normalised — is what the
+    database's full-text index covers (SQLite FTS5, PostgreSQL tsvector); `name_terms` (padded
+    with spaces) ranks matches in the name above the others."""
+
+    product = models.OneToOneField(
+        Product, on_delete=models.CASCADE, primary_key=True, related_name="search_document"
+    )
+    terms = models.TextField()
+    name_terms = models.TextField()
+
+    def __str__(self):
+        return f"{self.product_id}: {self.terms}"
+
+
+class SearchTerm(models.Model):
+    """The search vocabulary: every word of the index, with the number of products it is in.
+    Misspelt words are corrected against it (in Python, so both databases agree)."""
+
+    term = models.CharField(max_length=64, primary_key=True)
+    documents = models.PositiveIntegerField()
+
+    def __str__(self):
+        return self.term

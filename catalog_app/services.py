@@ -5,6 +5,10 @@ The sync pages through the supplier's products. The fetched pages are staged in 
 once every page has arrived, so a failed or interrupted sync leaves the previous mirror exactly
 as it was.
 
+The sync also rebuilds the search index (catalog_app/search.py) in the transaction that applies
+the new mirror, so a search never sees half of one and half of the other. (The checkout's refresh
+changes no words: a product it finds discontinued is left out by the search's own filter.)
+
 Both writers change the mirror's version (catalog_app/mirror.py) when they change a row, so no
 cached listing outlives what it shows.
 """
@@ -15,12 +19,13 @@ from decimal import Decimal
 from itertools import batched
 
 from django.core.cache import caches
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 
 from catalog_app.mirror import mirror_changed
 from catalog_app.models import LidFit, Product, StagedProduct, SyncRun
+from catalog_app.search import search_index_missing, search_index_rebuild
 from cupsource.budget import Priority
 from cupsource.client import CupSourceClient
 from cupsource.errors import CupSourceError
@@ -161,8 +166,17 @@ def _apply(run: SyncRun) -> None:
         run.status = SyncRun.Status.SUCCEEDED
         run.finished_at = timezone.now()
         run.save()
-        if created or updated or discontinued:
+        if created or updated or discontinued or search_index_missing():
+            search_index_rebuild()  # in this transaction: readers see the old index or the new
+            _analyze()
             mirror_changed()
+
+
+def _analyze() -> None:
+    """Fresh statistics for the query planner after a change, so a filtered, sorted page is read
+    through the right index (SQLite has none until ANALYZE runs)."""
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE catalog_app_product")
 
 
 def _apply_batch(batch: Iterable[tuple[str, dict]], *, now) -> tuple[int, int]:

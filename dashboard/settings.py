@@ -88,6 +88,11 @@ INSTALLED_APPS = [
     "django_htmx",
     "django_tasks_db",
     "axes",
+    # Multi-factor sign-in (TOTP, passkeys, recovery codes): django-allauth's MFA, on top of
+    # Django's own login form (accounts/views.py hands the password step to allauth's flow).
+    "allauth",
+    "allauth.account",
+    "allauth.mfa",
     # Cupboard's apps, lowest layer first (each imports only those above it in this list;
     # `make lint` checks it with import-linter, see .importlinter).
     "core",
@@ -97,6 +102,7 @@ INSTALLED_APPS = [
     "catalog_app",
     "orders_app",
     "favourites",
+    "people",
     "replenishment",
     "overview",
 ]
@@ -114,6 +120,8 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "accounts.middleware.LoginRequiredMiddleware",  # Django's, htmx-aware
+    "allauth.account.middleware.AccountMiddleware",
+    "accounts.middleware.MfaSetupMiddleware",  # a role that needs MFA sets it up first
     "accounts.middleware.SlidingSessionMiddleware",
     "accounts.middleware.AuditAddressMiddleware",  # the client's address in the audit log
     "django.contrib.messages.middleware.MessageMiddleware",
@@ -139,6 +147,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "orders_app.context_processors.cart_summary",
                 "orders_app.context_processors.approvals",
+                "accounts.context_processors.roles",
                 "notifications.context_processors.bell",
             ],
         },
@@ -306,6 +315,27 @@ AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_CLIENT_IP_CALLABLE = "accounts.ip.client_ip"
 AXES_VERBOSE = False  # no banner at every start; failed logins are in the audit log
 
+# Multi-factor sign-in (django-allauth's MFA): an authenticator app (TOTP), passkeys (WebAuthn,
+# also for signing in without a password) and recovery codes. MFA_REQUIRED: team admins,
+# approvers and staff must set up a second factor at their next login (buyers may). A wrong
+# code counts as a failed login for django-axes' lockout (accounts/signals.py).
+MFA_REQUIRED = env.bool("MFA_REQUIRED", default=True)
+MFA_SUPPORTED_TYPES = ["totp", "webauthn", "recovery_codes"]
+MFA_PASSKEY_LOGIN_ENABLED = True
+MFA_TOTP_ISSUER = "Cupboard"
+MFA_RECOVERY_CODE_COUNT = 10
+MFA_FORMS = {"authenticate": "accounts.mfa.AuthenticateForm"}
+MFA_ADAPTER = "accounts.mfa.MFAAdapter"
+# Browsers allow passkeys on http://localhost only; the check is relaxed in development.
+MFA_WEBAUTHN_ALLOW_INSECURE_ORIGIN = env.bool("MFA_WEBAUTHN_ALLOW_INSECURE_ORIGIN", default=DEBUG)
+ACCOUNT_ADAPTER = "accounts.mfa.AccountAdapter"
+ACCOUNT_LOGIN_METHODS = {"username"}
+ACCOUNT_EMAIL_VERIFICATION = "none"
+ACCOUNT_SIGNUP_FIELDS = ["username*", "password1*"]
+ACCOUNT_REAUTHENTICATION_TIMEOUT = (
+    15 * 60
+)  # seconds after login that factor changes need no re-entry
+
 # Orders over the buyer's spending threshold wait for an approver (see accounts/). The
 # organisation default, in USD; a buyer's own threshold is set in the admin (Buyer settings).
 try:
@@ -314,6 +344,15 @@ except InvalidOperation as exc:
     raise ImproperlyConfigured("APPROVAL_THRESHOLD must be an amount in USD, e.g. 2500.00") from exc
 if not APPROVAL_THRESHOLD.is_finite() or APPROVAL_THRESHOLD < 0:
     raise ImproperlyConfigured("APPROVAL_THRESHOLD must be an amount in USD, e.g. 2500.00")
+
+# Roles (accounts/roles.py). ORDER_VISIBILITY: whether buyers see the team's orders (read-only)
+# or only their own; a team admin may choose otherwise on the Team page.
+ORDER_VISIBILITY = env.str("ORDER_VISIBILITY", default="team")
+if ORDER_VISIBILITY not in {"team", "own"}:
+    raise ImproperlyConfigured(
+        f"ORDER_VISIBILITY must be 'team' or 'own', not {ORDER_VISIBILITY!r}."
+    )
+INVITATION_DAYS = 3  # an invitation link works for 72 hours
 
 # E-mail (notifications, password reset): through the SMTP server EMAIL_URL names, e.g.
 # smtp+tls://user:password@mail.example.com:587. Without it, development keeps every mail in a

@@ -103,6 +103,13 @@ class AddToCartForm(forms.Form):
     next = forms.CharField(required=False, widget=forms.HiddenInput)
 
 
+class OneClickAddForm(forms.Form):
+    """A one-click "Add" (the lids that fit a cup, the cups a lid fits): a product and units."""
+
+    sku = forms.CharField(max_length=64)
+    qty = quantity_field()
+
+
 class ResubmitLineForm(forms.Form):
     """A refused order's line, changed before it is sent again: 0 removes the line."""
 
@@ -147,6 +154,11 @@ class OrderFilterForm(forms.Form):
         ("pending", "Being sent"),
         *SupplierStatus.choices,
     ]
+    whose = forms.ChoiceField(
+        required=False,
+        label="Placed by",
+        choices=[("", "Me"), ("team", "Anyone in the team")],
+    )
     status = forms.ChoiceField(required=False, choices=STATUS_CHOICES)
     reference = forms.CharField(required=False, max_length=64, label="PO or reference")
     placed_from = forms.DateField(

@@ -149,6 +149,23 @@ def cart_add_lines(
     return lines, checks
 
 
+def cart_add_once(*, user, product: Product, qty: int, once: str | None) -> CartLine:
+    """A one-click "Add" (a lid that fits, a forecast's suggestion): `qty` units into the cart,
+    at most once per `once` — the button's single-use token (AlreadyDone if it was used);
+    CartError if the quantity is not valid."""
+    with transaction.atomic():
+        consume(once)
+        lines, _ = cart_add_lines(user=user, items=[(product, qty)])
+    return lines[0]
+
+
+def matching_quantity(product: Product, qty: int) -> int:
+    """As many of `product` as `qty` (lids for so many cups, cups for so many lids), rounded up
+    to whole cases and at least its minimum."""
+    cases = max(-(-qty // product.case_pack), product.min_cases)
+    return cases * product.case_pack
+
+
 def cart_set_quantity(*, line: CartLine, qty: int) -> QuantityCheck:
     check = check_quantity(line.product, qty)
     if not check.ok:
@@ -188,8 +205,7 @@ def matching_lid(product: Product) -> Product | None:
 
 def lid_quantity(lid: Product, qty: int) -> int:
     """As many lids as cups, rounded up to whole cases of lids and at least the minimum."""
-    cases = max(-(-qty // lid.case_pack), lid.min_cases)
-    return cases * lid.case_pack
+    return matching_quantity(lid, qty)
 
 
 # --- checkout: the fresh re-check ------------------------------------------------------------
@@ -262,10 +278,17 @@ def approval_threshold_for(user) -> Decimal:
 
 
 def order_place(
-    *, user, cart: Cart, address: Address, po_number: str = "", notes: str = ""
+    *,
+    user,
+    cart: Cart,
+    address: Address,
+    po_number: str = "",
+    notes: str = "",
+    on_behalf_by=None,
 ) -> Order:
     """Check the cart out into a new local order (`order_write`). Placing the same cart twice
-    (double click, two tabs) returns the order the first placing made."""
+    (double click, two tabs) returns the order the first placing made. `on_behalf_by`: the
+    staff member placing `user`'s cart for them (orders_app/on_behalf.py)."""
     with transaction.atomic():
         cart = Cart.objects.select_for_update().get(pk=cart.pk, user=user)
         if cart.status != Cart.Status.OPEN:
@@ -278,7 +301,8 @@ def order_place(
             po_number=po_number,
             notes=notes,
             cart=cart,
-            actor=user,
+            actor=on_behalf_by or user,
+            on_behalf_by=on_behalf_by,
         )
         cart.status = Cart.Status.CHECKED_OUT
         cart.save(update_fields=["status", "updated_at"])
@@ -296,6 +320,7 @@ def order_write(
     held: str = "",
     origin: str = "Order written",
     actor=None,
+    on_behalf_by=None,
 ) -> Order:
     """Write a new local order for `user` from (product, units) lines — every order comes to be
     here: the checkout (`order_place`) and a standing order's occurrence. It is `submitting`
@@ -304,7 +329,8 @@ def order_write(
     the reason — `held` for the buyer to review, change and send (`order_resubmit`) or cancel.
     Every quantity is checked (CartError with the checks, and nothing written, if one is not
     valid), and so is the order's size. `origin` starts the order's first event; `actor` is who
-    did it (None: Cupboard itself). Call it inside the transaction that causes the order."""
+    did it (None: Cupboard itself); `on_behalf_by`, the staff member who entered it for `user`.
+    Call it inside the transaction that causes the order."""
     with transaction.atomic():
         if not items:
             raise CartError("The cart is empty.")
@@ -329,8 +355,11 @@ def order_write(
             state = Order.State.HELD
         else:
             state = Order.State.PENDING_APPROVAL if needs_approval else Order.State.SUBMITTING
+        if on_behalf_by is not None:
+            origin = f"{origin} by {_name(on_behalf_by)} (staff) for {_name(user)}"
         order = Order.objects.create(
             placed_by=user,
+            placed_on_behalf_by=on_behalf_by,
             cart=cart,
             state=state,
             idempotency_key=key,
@@ -362,8 +391,12 @@ def order_write(
             notice_approval_requested(order)
         else:
             _event(order, f"{origin}; sending it to Cup Source.", actor=actor)
-        _audit_submitted(order, user)
+        _audit_submitted(order, on_behalf_by or user)
     return order
+
+
+def _name(user) -> str:
+    return user.get_full_name() or user.get_username()
 
 
 def waits_for_approval(user, total: Decimal) -> Decimal | None:
@@ -433,6 +466,11 @@ def _for_review(order: Order, approver) -> Order:
         raise ApprovalError("Only approvers can approve or reject orders.")
     if order.placed_by_id == approver.pk:
         raise ApprovalError("Nobody approves their own order: another approver decides on it.")
+    if order.placed_on_behalf_by_id is not None and approver.is_staff:
+        raise ApprovalError(
+            "Staff entered this order for the buyer, so staff never approve it: one of the "
+            "team's approvers decides."
+        )
     if order.state != Order.State.PENDING_APPROVAL:
         raise ApprovalError(
             f"Order {order.reference} is no longer waiting for approval "
@@ -458,18 +496,28 @@ def _audit_submitted(order: Order, user, *, resent: bool = False) -> None:
         Order.State.PENDING_APPROVAL: " — waits for approval",
         Order.State.HELD: " — held for the buyer's review",
     }.get(order.state, " — sending to Cup Source")
+    staff = order.placed_on_behalf_by if not resent else None
+    action = Action.ORDER_RESENT if resent else Action.ORDER_SUBMITTED
+    for_whom = ""
+    if staff is not None:
+        action, for_whom = (
+            Action.ORDER_ON_BEHALF,
+            f" for {_name(order.placed_by)} by {_name(staff)}",
+        )
     audit_record(
-        action=Action.ORDER_RESENT if resent else Action.ORDER_SUBMITTED,
+        action=action,
         actor=user,
         obj=order,
-        summary=f"Order {order.reference} {'changed, ' if resent else ''}"
+        summary=f"Order {order.reference}{for_whom} {'changed, ' if resent else ''}"
         f"(${order.expected_subtotal:,.2f})" + outcome,
         details={
             "reference": order.reference,
             "subtotal": str(order.expected_subtotal),
             "state": order.state,
             "lines": len(order.payload["items"]),
-        },
+            "buyer": order.placed_by.get_username(),
+        }
+        | ({"on_behalf_by": staff.get_username()} if staff is not None else {}),
     )
 
 

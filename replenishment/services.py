@@ -32,14 +32,13 @@ from django.utils import timezone
 
 from catalog_app.models import Product
 from catalog_app.services import products_refresh
-from core.once import consume
 from cupsource.budget import Priority
 from cupsource.client import CupSourceClient
 from cupsource.errors import CupSourceError
 from orders_app.models import CartLine, Order, subtotal
 from orders_app.problems import describe_lookup_error
 from orders_app.quantities import QuantityCheck, check_order_size, check_quantity, smallest_order
-from orders_app.services import CartError, cart_add_lines, order_submit, order_write
+from orders_app.services import CartError, cart_add_once, order_submit, order_write
 from replenishment import schedule
 from replenishment.models import Occurrence, StandingOrder, StandingOrderLine
 from replenishment.notices import notice_occurrence, notice_reminder
@@ -564,7 +563,4 @@ def standing_work_due() -> bool:
 def restock_add(*, user, product: Product, qty: int, once: str | None) -> CartLine:
     """The forecast's suggestion into the buyer's cart, in one click: `once` is the button's
     single-use token (AlreadyDone if it was used); CartError if the quantity is not valid."""
-    with transaction.atomic():
-        consume(once)
-        lines, _ = cart_add_lines(user=user, items=[(product, qty)])
-    return lines[0]
+    return cart_add_once(user=user, product=product, qty=qty, once=once)

@@ -42,6 +42,8 @@ cat <<MSG
     Dashboard:    http://127.0.0.1:$PORT/
     Demo buyer:   demo / cupboard-demo        Approver: approver / cupboard-approver
     Staff (admin at /admin/): admin / cupboard-admin
+    (approver and admin set up a second factor at their first login: an authenticator app, or a
+     passkey at http://localhost:$PORT/ — or start with MFA_REQUIRED=false to skip it)
     Sandbox API:  http://127.0.0.1:$SANDBOX_PORT/v1  (OpenAPI: http://127.0.0.1:$SANDBOX_PORT/v1/openapi.json)
   Press Ctrl-C to stop everything.
 

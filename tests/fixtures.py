@@ -12,9 +12,10 @@ UPDATED = datetime(2026, 11, 1, 12, 0, tzinfo=UTC)
 @pytest.fixture
 def make_product(db):
     """Writes a product into the mirror directly and, as the mirror's writers do, changes its
-    version (catalog_app/mirror.py)."""
+    version (catalog_app/mirror.py) and rebuilds the search index (catalog_app/search.py)."""
     from catalog_app.mirror import mirror_changed
     from catalog_app.models import LidFit, Product
+    from catalog_app.search import search_index_rebuild
 
     def make(sku, **fields):
         defaults = {
@@ -36,6 +37,7 @@ def make_product(db):
         LidFit.objects.bulk_create(
             LidFit(product=product, lid_sku=lid) for lid in product.compatible_lids
         )
+        search_index_rebuild()
         mirror_changed()
         product.refresh_from_db()  # as the code gets it: decimals as Decimal, not as typed
         return product
@@ -126,3 +128,24 @@ def _fresh_caches(request):
 
     for alias in ("default", "shared"):
         caches[alias].clear()
+
+
+@pytest.fixture
+def team_admin(django_user_model):
+    """A team admin (the "Team admins" group: manages people, addresses and lists; approves)."""
+    from django.contrib.auth.models import Group
+
+    user = django_user_model.objects.create_user(
+        "tara", password="pw-tara-123", first_name="Tara", last_name="Admin", email="tara@cafe.test"
+    )
+    user.groups.add(*Group.objects.filter(name__in=["Buyers", "Approvers", "Team admins"]))
+    return user
+
+
+@pytest.fixture
+def buyer_is_team_admin(buyer):
+    """The `buyer` fixture, made a team admin too (for the address book's edits)."""
+    from django.contrib.auth.models import Group
+
+    buyer.groups.add(Group.objects.get(name="Team admins"))
+    return buyer

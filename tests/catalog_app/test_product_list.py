@@ -61,6 +61,41 @@ def test_it_searches_sku_and_name(buyer_client, catalog):
     assert skus(buyer_client.get(URL, {"q": "cs-dome"})) == ["CS-DOME-LID"]
 
 
+def test_a_search_forgives_typos_and_ranks_the_best_match_first(buyer_client, catalog):
+    assert skus(buyer_client.get(URL, {"q": "sopu bowls"})) == ["CS-BOWL-24"]
+    assert skus(buyer_client.get(URL, {"q": "cs-8oz-eco"}))[0] == "CS-8OZ-ECO"
+    # searching sorts by the best match; another sort can still be asked for
+    assert skus(buyer_client.get(URL, {"q": "cup"}))[0] == "CS-12OZ-PAP"  # the shortest name
+    assert skus(buyer_client.get(URL, {"q": "cup", "sort": "-price"}))[0] == "CS-16OZ-PLA"
+
+
+def test_matched_words_are_highlighted_and_escaped(buyer_client, make_product, synced):
+    make_product("CS-XSS", name="<script>alert(1)</script> Kraft Cup")
+    body = buyer_client.get(URL, {"q": "kraft <b>"}).content.decode()
+    assert "&lt;script&gt;alert(1)&lt;/script&gt; <mark>Kraft</mark> Cup" in body
+    assert "<script>alert(1)" not in body
+    assert "<b>" not in body
+
+
+def test_a_search_that_finds_nothing_offers_one_that_does(buyer_client, catalog):
+    response = buyer_client.get(URL, {"q": "soup lid", "capacity": "24"})
+    body = response.content.decode()
+    assert skus(response) == []
+    assert "No products match “soup lid” with these filters" in body
+    assert 'Did you mean <a href="?q=soup&amp;capacity=24">soup</a>?' in body
+    # the capacity filter stays, with every capacity the catalog has
+    facets = {f["name"]: {v: n for v, _, n in f["values"]} for f in response.context["facets"]}
+    assert facets["capacity"] == {8: 0, 12: 0, 16: 0, 24: 0}
+    assert 'name="capacity" value="24" checked' in body
+
+
+def test_facet_counts_follow_the_search(buyer_client, catalog):
+    response = buyer_client.get(URL, {"q": "cup"})
+    facets = {f["name"]: {v: n for v, _, n in f["values"]} for f in response.context["facets"]}
+    assert facets["category"] == {"cups": 3, "bowls": 0, "lids": 0}
+    assert facets["capacity"] == {8: 1, 12: 1, 16: 1, 24: 0}
+
+
 def test_it_hides_out_of_stock_when_asked(buyer_client, catalog):
     assert "CS-16OZ-PLA" not in skus(buyer_client.get(URL, {"in_stock": "on"}))
 
@@ -81,7 +116,7 @@ def test_it_counts_each_facet_value_under_the_other_filters(buyer_client, catalo
     # Category counts ignore the category filter itself; the others apply it.
     assert facets["category"] == {"cups": 3, "bowls": 1, "lids": 1}
     assert facets["material"] == {"paper": 2, "plastic": 1, "bioplastic": 0}
-    assert facets["capacity"] == {8: 1, 12: 1, 16: 1}
+    assert facets["capacity"] == {8: 1, 12: 1, 16: 1, 24: 0}  # every capacity stays
 
 
 def test_it_paginates(buyer_client, make_product, synced):

@@ -131,6 +131,39 @@ def test_a_product_that_comes_back_is_available_again(db, api):
     assert not Product.objects.get(sku="CS-C001").discontinued
 
 
+def search_finds(text):
+    from catalog_app.search import RANKED, parse, search, vocabulary
+
+    query = parse(text, vocabulary())
+    return list(
+        search(Product.objects.available(), query).order_by(*RANKED).values_list("sku", flat=True)
+    )
+
+
+def test_it_builds_the_search_index_with_the_mirror(db, api):
+    api.products.append(
+        product("CS-BWL-12", name="12 oz Kraft Soup Bowl", category="bowls", capacity_oz=12)
+    )
+    sync(api)
+    assert search_finds("kraft bowls") == ["CS-BWL-12"]
+    assert "CS-LID-1" in search_finds("lid 8")  # a lid is found by the cups it fits
+    api.products[-1] = product("CS-BWL-12", name="12 oz Ripple Soup Bowl", category="bowls")
+    del api.products[0]  # CS-C000 vanishes upstream: no longer found
+    sync(api)
+    assert search_finds("kraft bowl") == []
+    assert search_finds("rippel") == ["CS-BWL-12"]
+    assert "CS-C000" not in search_finds("cs-c00")
+
+
+def test_a_failed_sync_leaves_the_search_index_as_it_was(db, api):
+    sync(api)
+    api.products = [product(p["sku"], name="Renamed") for p in api.products]
+    api.fail_page = 3
+    sync(api)
+    assert search_finds("renamed") == []
+    assert len(search_finds("product")) == 251
+
+
 def test_a_failure_mid_way_leaves_the_previous_mirror_intact(db, api):
     sync(api)
     before = list(Product.objects.order_by("sku").values_list("sku", "stock", "discontinued"))

@@ -16,7 +16,7 @@ def shop(live_server, sandbox, settings, django_user_model):
 def test_a_buyer_stars_from_the_catalog_and_unstars_on_the_product_page(page: Page, shop):
     log_in(page, shop.url)
     page.get_by_role("link", name="Catalog", exact=True).click()
-    page.get_by_label("Search SKU or name").fill("CS-8OZ-ECO")
+    page.get_by_label("Search", exact=True).fill("CS-8OZ-ECO")
     star = page.get_by_role("button", name="Favourite CS-8OZ-ECO")
     expect(star).to_have_attribute("aria-pressed", "false")
     page.evaluate("window.notReloaded = true")

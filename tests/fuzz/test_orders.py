@@ -81,7 +81,9 @@ def test_fixing_and_resending_a_refused_order(shop, order, sent):
 @fuzz(max_examples=200)
 @given(
     order=ORDERS,
-    action=st.sampled_from(["/orders/{}/cancel/", "/overview/deliveries/{}/seen/"]),
+    action=st.sampled_from(
+        ["/orders/{}/cancel/", "/overview/deliveries/{}/seen/", "/orders/{}/tracking/seen/"]
+    ),
     hx=htmx,
 )
 def test_cancelling_and_seeing_a_delivery_date(shop, order, action, hx):

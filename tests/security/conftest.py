@@ -47,6 +47,8 @@ class World:
             "pk": self.mail.pk,
             "standing_id": self.standing.pk,
             "standing_line_id": self.standing.lines.get().pk,
+            "member_id": self.buyer.pk,
+            "invitation_id": 1,
         }
 
 

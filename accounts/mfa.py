@@ -1,0 +1,89 @@
+"""Multi-factor sign-in, on django-allauth's MFA: an authenticator app (TOTP), passkeys
+(WebAuthn) and recovery codes, managed at /account/security/ (allauth.mfa's pages, in the
+site's look: templates/mfa/, templates/allauth/).
+
+How it fits Cupboard's login:
+- The password step is Django's login form (accounts/views.py), checked by django-axes; its
+  success is handed to allauth's login flow, which asks for the second factor when the person
+  has one (allauth's "authenticate" stage), then logs in.
+- A wrong code counts as a failed login for django-axes (accounts/signals.py), and a locked
+  (user, address) pair is refused here before any code is checked.
+- Team admins, approvers and staff (`mfa_required`) who have no factor yet are sent to set one
+  up at their next login, and kept there until they do (MfaSetupMiddleware).
+- Factor changes and recovery-code use are audited and mailed (people/signals.py).
+"""
+
+from allauth.account.adapter import DefaultAccountAdapter
+from allauth.core import context
+from allauth.mfa.adapter import DefaultMFAAdapter
+from allauth.mfa.base.forms import AuthenticateForm as AllauthAuthenticateForm
+from allauth.mfa.models import Authenticator
+from axes.handlers.proxy import AxesProxyHandler
+from django import forms
+from django.conf import settings
+
+from accounts.roles import APPROVER, TEAM_ADMIN, role_of
+
+SETUP_REQUIRED = "_mfa_setup_required"  # session flag set at login (MfaSetupMiddleware)
+MODEL_BACKEND = "django.contrib.auth.backends.ModelBackend"
+SECOND_FACTORS = [Authenticator.Type.TOTP, Authenticator.Type.WEBAUTHN]
+
+
+def mfa_required(user) -> bool:
+    """Whether the person must have a second factor (MFA_REQUIRED: team admins, approvers and
+    staff; buyers may choose)."""
+    if not settings.MFA_REQUIRED or not user.is_authenticated:
+        return False
+    return user.is_staff or role_of(user) in (APPROVER, TEAM_ADMIN)
+
+
+def has_second_factor(user) -> bool:
+    return Authenticator.objects.filter(user_id=user.pk, type__in=SECOND_FACTORS).exists()
+
+
+class AccountAdapter(DefaultAccountAdapter):
+    """allauth's account side, as Cupboard uses it: no sign-up (people are invited), no
+    "signed in as" banner, Django's model backend for the session."""
+
+    def is_open_for_signup(self, request) -> bool:
+        return False
+
+    def add_message(self, request, level, message_template=None, *args, **kwargs):
+        if message_template in (
+            "account/messages/logged_in.txt",
+            "account/messages/logged_out.txt",
+        ):
+            return
+        super().add_message(request, level, message_template, *args, **kwargs)
+
+    def login(self, request, user) -> None:
+        if not hasattr(user, "backend"):
+            user.backend = MODEL_BACKEND  # not django-axes' backend, which keeps no sessions
+        super().login(request, user)
+
+
+class MFAAdapter(DefaultMFAAdapter):
+    def send_notification_mail(self, *args, **kwargs) -> None:
+        """Cupboard mails factor changes itself, through its notifications (people/signals.py)."""
+
+    def get_totp_label(self, user) -> str:
+        return user.get_username()
+
+
+class AuthenticateForm(AllauthAuthenticateForm):
+    """allauth's code form, refused outright while django-axes locks this (user, address)."""
+
+    def clean_code(self):
+        request = _current_request()
+        if request is not None and AxesProxyHandler.is_locked(
+            request, credentials={"username": self.user.get_username()}
+        ):
+            raise forms.ValidationError(
+                f"Too many wrong attempts: signing in as {self.user.get_username()} from "
+                f"here is locked for {settings.AXES_COOLOFF_MINUTES:g} minutes."
+            )
+        return super().clean_code()
+
+
+def _current_request():
+    return context.request
