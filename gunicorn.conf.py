@@ -6,10 +6,11 @@ Procfile. Options on the command line win.
 - no control socket (gunicorn ≥ 25 makes one in the home directory, which a system user
   without a writable home cannot: a permission error at every start);
 - LOG_FORMAT=json: gunicorn's own lines (worker boots, crashes with their tracebacks, the
-  access log) are one JSON object per line, like Django's.
+  access log, the master's own crash) are one JSON object per line, like Django's.
 """
 
 from core.env import Env
+from core.logs import log_uncaught_exceptions
 
 env = Env()
 workers = env.int("WEB_CONCURRENCY", default=2)
@@ -33,5 +34,7 @@ if env.str("LOG_FORMAT", default="plain") == "json":
         "loggers": {
             "gunicorn.error": {"handlers": ["console"], "level": "INFO", "propagate": False},
             "gunicorn.access": {"handlers": ["console"], "level": "INFO", "propagate": False},
+            "cupboard.crash": {"handlers": ["console"], "level": "INFO", "propagate": False},
         },
     }
+    log_uncaught_exceptions()  # the master's own crash (e.g. no worker could boot), as JSON

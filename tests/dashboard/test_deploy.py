@@ -66,3 +66,27 @@ def test_make_serve_starts_again_what_dies(tmp_path):
     assert len(runs.read_text().split()) >= 3  # it died three times and came back each time
     assert "serve: flaky exited with status 3; starting it again" in stderr
     assert proc.returncode == 0
+
+
+def test_every_step_of_the_install_guide_is_performed_or_explained_by_the_install_check():
+    import runpy
+
+    check = runpy.run_path(str(ROOT / "scripts" / "install-check.py"))
+    steps = [name for name, _ in check["STEP"].findall((ROOT / "docs" / "install.md").read_text())]
+    assert steps and set(steps) == set(check["HANDLING"])
+    for name, (how, why) in check["HANDLING"].items():
+        assert how in {"run", "skip", "replace", "lines"}
+        assert how == "run" or why, f"{name}: say why the check does not run it as written"
+        if how in {"replace", "lines"}:
+            assert f"step_{name.replace('-', '_')}" in check["Check"].__dict__, name
+
+
+def test_cupboard_manage_refuses_to_run_without_root():
+    result = subprocess.run(
+        ["runuser", "-u", "nobody", "--", "sh", str(ROOT / "deploy" / "cupboard-manage"), "check"],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert result.returncode == 1
+    assert "run it as root" in result.stderr
