@@ -142,7 +142,7 @@ def _mail_invitation(invitation: Invitation, token: str) -> None:
         context={
             "inviter": inviter,
             "role": role_label(invitation.role),
-            "expires": timezone.localtime(invitation.expires_at).strftime("%b %-d, %Y %H:%M"),
+            "expires": timezone.localtime(invitation.expires_at).strftime("%b %-d, %Y %H:%M %Z"),
             "hours": settings.INVITATION_DAYS * 24,
         },
     )
@@ -494,5 +494,5 @@ def security_notice(*, user, event: str, subject: str, what: str, email: str = "
         email=email,
         subject=subject,
         url=reverse("people:profile"),
-        context={"what": what, "when": timezone.localtime().strftime("%b %-d, %Y %H:%M")},
+        context={"what": what, "when": timezone.localtime().strftime("%b %-d, %Y %H:%M %Z")},
     )

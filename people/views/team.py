@@ -3,6 +3,7 @@ invitations, and whether buyers see each other's orders. Every change: people.se
 
 from functools import wraps
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import get_user_model
 from django.http import HttpRequest, HttpResponse
@@ -74,6 +75,7 @@ def _page(request, *, invite_form=None, status=200, errors=None) -> TemplateResp
         "invitations": open_invitations.select_related("invited_by"),
         "invite_form": invite_form or InviteForm(),
         "visibility_form": VisibilityForm(initial={"order_visibility": order_visibility()}),
+        "default_threshold": settings.APPROVAL_THRESHOLD,
     }
     return TemplateResponse(request, "people/team.html", context, status=status)
 
