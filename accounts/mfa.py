@@ -18,6 +18,7 @@ from allauth.core import context
 from allauth.mfa.adapter import DefaultMFAAdapter
 from allauth.mfa.base.forms import AuthenticateForm as AllauthAuthenticateForm
 from allauth.mfa.models import Authenticator
+from allauth.mfa.webauthn import forms as webauthn_forms
 from axes.handlers.proxy import AxesProxyHandler
 from django import forms
 from django.conf import settings
@@ -87,3 +88,51 @@ class AuthenticateForm(AllauthAuthenticateForm):
 
 def _current_request():
     return context.request
+
+
+# --- passkey answers that cannot be read ------------------------------------------------------
+# allauth's passkey forms let a malformed answer through to fido2, which then fails with a
+# KeyError, or json with a ValueError (an integer of 4,300+ digits): a server error for what is
+# bad input. These forms refuse it in words instead (MFA_FORMS, settings.py).
+
+UNREADABLE = "That passkey answer could not be read. Try again, or use your code."
+
+
+class CredentialField(forms.JSONField):
+    def to_python(self, value):
+        try:
+            return super().to_python(value)
+        except ValueError:  # json's limit on digits (JSONDecodeError is handled by Django)
+            raise forms.ValidationError(UNREADABLE) from None
+
+
+class _ReadableCredential(forms.Form):
+    credential = CredentialField(required=True, widget=forms.HiddenInput)
+
+    def clean_credential(self):
+        try:
+            return super().clean_credential()
+        except (KeyError, TypeError, ValueError, AttributeError):
+            raise forms.ValidationError(UNREADABLE) from None
+
+
+class LoginWebAuthnForm(_ReadableCredential, webauthn_forms.LoginWebAuthnForm):
+    pass
+
+
+class AuthenticateWebAuthnForm(_ReadableCredential, webauthn_forms.AuthenticateWebAuthnForm):
+    pass
+
+
+class ReauthenticateWebAuthnForm(_ReadableCredential, webauthn_forms.ReauthenticateWebAuthnForm):
+    pass
+
+
+class AddWebAuthnForm(webauthn_forms.AddWebAuthnForm):
+    credential = CredentialField(required=True, widget=forms.HiddenInput)
+
+    def clean(self):
+        try:
+            return super().clean()
+        except (KeyError, TypeError, ValueError, AttributeError):
+            raise forms.ValidationError(UNREADABLE) from None

@@ -104,12 +104,17 @@ class Shop:
     orders: dict  # name → the buyer's orders: sent, needs_changes, pending, rejected
     other_orders: dict  # name → the second buyer's: sent, pending (for the approver)
     supplier: object
+    team_admin: object = None  # manages the team (the Team page)
+    staff: object = None  # orders on a buyer's behalf
+    invitation: object = None  # an open invitation (the team admin's)
+    join_path: str = ""  # its link
     start: dict = field(default_factory=dict)  # the snapshot every case starts from
     _refs: dict = field(default_factory=dict)
     visitors: dict = field(default_factory=dict)
 
     def visitor(self, name: str) -> Visitor:
-        """ "buyer", "other_buyer", "approver" or "anonymous", signed in once per test."""
+        """ "buyer", "other_buyer", "approver", "team_admin", "staff" or "anonymous", signed in
+        once per test."""
         if name not in self.visitors:
             user = None if name == "anonymous" else getattr(self, name)
             self.visitors[name] = Visitor(user)
@@ -134,6 +139,9 @@ class Shop:
             "@refused_dear_line": refused_lines[1].pk,
             "@uid": urlsafe_base64_encode(force_bytes(self.buyer.pk)),
             "@token": default_token_generator.make_token(self.buyer),
+            "@member:buyer": self.buyer.pk, "@member:other": self.other_buyer.pk,
+            "@member:team_admin": self.team_admin.pk, "@member:staff": self.staff.pk,
+            "@invitation": self.invitation.pk,
         }  # fmt: skip
 
     def segment(self, value: str) -> str:
@@ -222,6 +230,11 @@ SNAPSHOT = {  # table → the columns a request may write (every row a request c
     "orders_app_address": "id, label, name, line1, line2, city, state, zip",
     "favourites_favourite": "id, user_id, product_id",
     "accounts_auditentry": "id",
+    "auth_user": "id, username, first_name, last_name, email, is_active",
+    "auth_user_groups": "id, user_id, group_id",
+    "people_invitation": "id, token_digest, accepted_at, revoked_at",
+    "orders_app_buyersettings": "id, approval_threshold",
+    "accounts_teamsettings": "id, order_visibility",
 }
 
 
@@ -335,6 +348,17 @@ def shop(
     ]
     Favourite.objects.create(user=buyer, product=cup)
     assert_within_policy()
+    from django.contrib.auth.models import Group
+
+    from people.services import member_invite
+
+    team_admin = type(buyer).objects.create_user("tara", password="pw-tara-123")
+    team_admin.groups.add(*Group.objects.filter(name__in=["Buyers", "Approvers", "Team admins"]))
+    staff = type(buyer).objects.create_user("sam", password="pw-sam-123", is_staff=True)
+    invitation = member_invite(by=team_admin, email="nia@example.com", role="buyer")
+    from notifications.models import Notification
+
+    join_path = Notification.objects.get(kind="invitation").url
     # Django's test setup makes every template render send a signal that the test client
     # answers with a copy of the context; nothing here reads them, and every case paid for them.
     monkeypatch.setattr(Template, "_render", _TestState.saved_data.template_render)
@@ -357,6 +381,10 @@ def shop(
         orders=orders,
         other_orders=other_orders,
         supplier=web_supplier,
+        team_admin=team_admin,
+        staff=staff,
+        invitation=invitation,
+        join_path=join_path,
     )
     shop._refs = shop.refs
     yield shop
