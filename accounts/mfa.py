@@ -71,18 +71,26 @@ class MFAAdapter(DefaultMFAAdapter):
         return user.get_username()
 
 
+def refuse_if_locked(user) -> None:
+    """ValidationError while django-axes locks (this user, this address): no factor is even
+    checked then, a right code no more than a wrong one."""
+    request = _current_request()
+    if (
+        user is not None
+        and request is not None
+        and AxesProxyHandler.is_locked(request, credentials={"username": user.get_username()})
+    ):
+        raise forms.ValidationError(
+            f"Too many wrong attempts: signing in as {user.get_username()} from here is locked "
+            f"for {settings.AXES_COOLOFF_MINUTES:g} minutes."
+        )
+
+
 class AuthenticateForm(AllauthAuthenticateForm):
-    """allauth's code form, refused outright while django-axes locks this (user, address)."""
+    """allauth's code form (an app's code or a recovery code), refused while locked."""
 
     def clean_code(self):
-        request = _current_request()
-        if request is not None and AxesProxyHandler.is_locked(
-            request, credentials={"username": self.user.get_username()}
-        ):
-            raise forms.ValidationError(
-                f"Too many wrong attempts: signing in as {self.user.get_username()} from "
-                f"here is locked for {settings.AXES_COOLOFF_MINUTES:g} minutes."
-            )
+        refuse_if_locked(self.user)
         return super().clean_code()
 
 
@@ -110,6 +118,7 @@ class _ReadableCredential(forms.Form):
     credential = CredentialField(required=True, widget=forms.HiddenInput)
 
     def clean_credential(self):
+        refuse_if_locked(self.user)  # (None when signing in with a passkey alone)
         try:
             return super().clean_credential()
         except (KeyError, TypeError, ValueError, AttributeError):
