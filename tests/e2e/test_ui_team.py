@@ -24,7 +24,7 @@ def signed_in(browser: Browser, url: str, user, **options) -> Page:
 
 
 @pytest.fixture
-def team(django_user_model, make_product, synced):
+def team(django_user_model, make_product, synced, role_groups):
     from django.contrib.auth.models import Group
 
     make_product("CS-8OZ-ECO", name="8 oz Eco Paper Cup")
