@@ -327,7 +327,13 @@ MFA_SUPPORTED_TYPES = ["totp", "webauthn", "recovery_codes"]
 MFA_PASSKEY_LOGIN_ENABLED = True
 MFA_TOTP_ISSUER = "Cupboard"
 MFA_RECOVERY_CODE_COUNT = 10
-MFA_FORMS = {"authenticate": "accounts.mfa.AuthenticateForm"}
+MFA_FORMS = {
+    "authenticate": "accounts.mfa.AuthenticateForm",
+    "authenticate_webauthn": "accounts.mfa.AuthenticateWebAuthnForm",
+    "reauthenticate_webauthn": "accounts.mfa.ReauthenticateWebAuthnForm",
+    "login_webauthn": "accounts.mfa.LoginWebAuthnForm",
+    "add_webauthn": "accounts.mfa.AddWebAuthnForm",
+}
 MFA_ADAPTER = "accounts.mfa.MFAAdapter"
 # Browsers allow passkeys on http://localhost only; the check is relaxed in development.
 MFA_WEBAUTHN_ALLOW_INSECURE_ORIGIN = env.bool("MFA_WEBAUTHN_ALLOW_INSECURE_ORIGIN", default=DEBUG)
