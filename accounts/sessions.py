@@ -5,7 +5,10 @@ the current one ("sign out everywhere else"), or all of them (deactivation)."""
 from importlib import import_module
 
 from django.conf import settings
+from django.contrib.auth import SESSION_KEY
+from django.contrib.sessions.models import Session
 from django.http import HttpRequest
+from django.utils import timezone
 
 from accounts.ip import client_ip
 from accounts.models import UserSession
@@ -46,10 +49,18 @@ def sessions_of(user) -> list[UserSession]:
 
 def sessions_end(*, user, keep: str | None = None) -> int:
     """End every session of `user` except `keep` (a session key); returns how many ended.
-    The user is signed out there at their next request."""
+    The user is signed out there at their next request. Sessions from before logins were kept
+    (none in UserSession) are found in the session table, when sessions live in the database."""
     ended = 0
     for row in UserSession.objects.filter(user=user).exclude(session_key=keep or ""):
         _store(row.session_key).delete()
         row.delete()
         ended += 1
+    if settings.SESSION_ENGINE == "django.contrib.sessions.backends.db":
+        for session in Session.objects.filter(expire_date__gt=timezone.now()).exclude(
+            session_key=keep or ""
+        ):
+            if session.get_decoded().get(SESSION_KEY) == str(user.pk):
+                session.delete()
+                ended += 1
     return ended

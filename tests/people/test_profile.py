@@ -123,3 +123,14 @@ def test_logging_out_forgets_the_session(buyer):
     browser.post(reverse("logout"))
     assert not buyer.signed_in_sessions.exists()
     assert Client().get(PROFILE).status_code == 302
+
+
+def test_sign_out_everywhere_else_also_ends_sessions_from_before_logins_were_kept(buyer):
+    from accounts.models import UserSession
+
+    old = log_in("buyer", "pw-buyer-123")
+    UserSession.objects.all().delete()  # as if it began before this version
+    here = log_in("buyer", "pw-buyer-123")
+    here.post(reverse("people:sessions_end"))
+    assert old.get(PROFILE).status_code == 302
+    assert here.get(PROFILE).status_code == 200
