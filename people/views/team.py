@@ -3,6 +3,7 @@ invitations, and whether buyers see each other's orders. Every change: people.se
 
 from functools import wraps
 
+from allauth.mfa.models import Authenticator
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import get_user_model
@@ -11,6 +12,7 @@ from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.views.decorators.http import require_GET, require_POST
 
+from accounts.mfa import SECOND_FACTORS
 from accounts.roles import is_team_admin, order_visibility, role_of
 from core.http import refused
 from orders_app.forms import first_error
@@ -56,6 +58,11 @@ def _page(request, *, invite_form=None, status=200, errors=None) -> TemplateResp
         .prefetch_related("groups")
         .order_by("-is_active", "first_name", "username")
     )
+    secured = set(
+        Authenticator.objects.filter(type__in=SECOND_FACTORS, user__in=people).values_list(
+            "user_id", flat=True
+        )
+    )
     thresholds = dict(
         BuyerSettings.objects.filter(user__in=people).values_list("user_id", "approval_threshold")
     )
@@ -68,7 +75,8 @@ def _page(request, *, invite_form=None, status=200, errors=None) -> TemplateResp
         )
         staff = person.is_staff or person.is_superuser
         rows.append({"person": person, "role": role, "form": form, "staff": staff,
-                     "error": (errors or {}).get(person.pk)})  # fmt: skip
+                     "error": (errors or {}).get(person.pk),
+                     "second_factor": person.pk in secured})  # fmt: skip
     context = {
         "rows": rows,
         "invitations": open_invitations.select_related("invited_by"),

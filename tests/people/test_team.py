@@ -235,3 +235,11 @@ def test_a_user_name_someone_has_is_refused_next_to_the_field(admin_client, buye
     assert response.status_code == 400
     assert 'id="id_username_error"' in response.text and "is taken" in response.text
     assert Invitation.objects.get().state == "pending"
+
+
+def test_the_page_says_who_signs_in_with_a_second_factor(admin_client, buyer, team_admin):
+    from allauth.mfa.totp.internal.auth import TOTP, generate_totp_secret
+
+    TOTP.activate(team_admin, generate_totp_secret())
+    page = admin_client.get(TEAM).text
+    assert page.count("Two-factor on") == 1 and page.count("Password only") == 1  # Tara, Bea
