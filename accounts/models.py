@@ -99,3 +99,18 @@ class UserSession(models.Model):
 
     def __str__(self):
         return f"{self.user} since {self.signed_in_at:%Y-%m-%d %H:%M}"
+
+    BROWSERS = [("Edg/", "Edge"), ("Firefox/", "Firefox"), ("Chrome/", "Chrome"),
+                ("Safari/", "Safari")]  # fmt: skip
+    SYSTEMS = [("Windows", "Windows"), ("iPhone", "iPhone"), ("iPad", "iPad"),
+               ("Android", "Android"), ("Mac OS X", "macOS"), ("Linux", "Linux")]  # fmt: skip
+
+    @property
+    def browser(self) -> str:
+        """ "Chrome on Linux", from the user agent (what a person recognises of their devices)."""
+        agent = self.user_agent
+        name = next((label for mark, label in self.BROWSERS if mark in agent), "")
+        system = next((label for mark, label in self.SYSTEMS if mark in agent), "")
+        if name and system:
+            return f"{name} on {system}"
+        return name or system or "An unknown browser"

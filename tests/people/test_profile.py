@@ -13,6 +13,9 @@ from tests.people.conftest import log_in, sent_mails
 
 pytestmark = pytest.mark.django_db
 PROFILE = reverse("people:profile")
+FIREFOX_ON_WINDOWS = (
+    "Mozilla/5.0 (Windows NT 10.0; Win64; x64; rv:133.0) Gecko/20100101 Firefox/133.0"
+)
 
 
 @pytest.fixture
@@ -107,14 +110,14 @@ def test_a_bad_new_address_is_refused_next_to_the_field(client, bea, other_buyer
 
 def test_sign_out_everywhere_else_keeps_this_browser(buyer):
     here = log_in("buyer", "pw-buyer-123", HTTP_USER_AGENT="Here")
-    there = log_in("buyer", "pw-buyer-123", HTTP_USER_AGENT="Elsewhere/1.0")
+    there = log_in("buyer", "pw-buyer-123", HTTP_USER_AGENT=FIREFOX_ON_WINDOWS)
     page = here.get(PROFILE).text
-    assert "This browser" in page and "Elsewhere/1.0" in page
+    assert "This browser" in page and "Firefox on Windows" in page
     assert here.post(reverse("people:sessions_end")).status_code == 302
     assert here.get(PROFILE).status_code == 200
     gone = there.get(PROFILE)
     assert gone.status_code == 302 and gone.url.startswith(reverse("login"))
-    assert "Elsewhere/1.0" not in here.get(PROFILE).text
+    assert "Firefox on Windows" not in here.get(PROFILE).text
     assert AuditEntry.objects.get(action="sessions_ended").details == {"ended": 1}
 
 
