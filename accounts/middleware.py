@@ -92,7 +92,8 @@ class MfaSetupMiddleware:
     without one is kept on the security pages until they add one: every other page sends them
     there (htmx requests with HX-Redirect). The flag is set at login (accounts/views.py)."""
 
-    ALLOWED_PREFIXES = ("/account/security/", "/logout/", "/static/", "/account/reauthenticate/")
+    ALLOWED_PREFIXES = ("/account/security/", "/logout/", "/account/logout/", "/static/",
+                        "/account/reauthenticate/")  # fmt: skip
 
     def __init__(self, get_response):
         self.get_response = get_response

@@ -7,9 +7,9 @@ from accounts import views as accounts_views
 urlpatterns = [
     path("login/", accounts_views.login, name="login"),  # the password; then allauth's MFA
     path("logout/", accounts_views.logout, name="logout"),  # GET asks, POST logs out
-    # allauth's names for the same pages (its MFA pages link them), and its MFA pages
-    path("login/", accounts_views.login, name="account_login"),
-    path("logout/", accounts_views.logout, name="account_logout"),
+    # the same views under the names django-allauth's MFA pages link to, and those pages
+    path("account/login/", accounts_views.login, name="account_login"),
+    path("account/logout/", accounts_views.logout, name="account_logout"),
     path(
         "account/reauthenticate/",
         allauth_account_views.reauthenticate,

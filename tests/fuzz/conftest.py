@@ -125,6 +125,7 @@ class Shop:
     staff: object = None  # orders on a buyer's behalf
     invitation: object = None  # an open invitation (the team admin's)
     join_path: str = ""  # its link
+    factor: object = None  # the approver's authenticator app
     start: dict = field(default_factory=dict)  # the snapshot every case starts from
     _refs: dict = field(default_factory=dict)
     visitors: dict = field(default_factory=dict)
@@ -163,7 +164,7 @@ class Shop:
             "@token": default_token_generator.make_token(self.buyer),
             "@member:buyer": self.buyer.pk, "@member:other": self.other_buyer.pk,
             "@member:team_admin": self.team_admin.pk, "@member:staff": self.staff.pk,
-            "@invitation": self.invitation.pk,
+            "@invitation": self.invitation.pk, "@factor": self.factor.pk,
         }  # fmt: skip
 
     def segment(self, value: str) -> str:
@@ -265,6 +266,7 @@ SNAPSHOT = {  # table → the columns a request may write (every row a request c
     "people_invitation": "id, token_digest, accepted_at, revoked_at",
     "orders_app_buyersettings": "id, approval_threshold",
     "accounts_teamsettings": "id, order_visibility",
+    "mfa_authenticator": "id, user_id, type",
 }
 
 
@@ -403,6 +405,9 @@ def shop(
     from notifications.models import Notification
 
     join_path = Notification.objects.get(kind="invitation").url
+    from allauth.mfa.totp.internal.auth import TOTP, generate_totp_secret
+
+    factor = TOTP.activate(approver, generate_totp_secret()).instance
     # Django's test setup makes every template render send a signal that the test client
     # answers with a copy of the context; nothing here reads them, and every case paid for them.
     monkeypatch.setattr(Template, "_render", _TestState.saved_data.template_render)
@@ -431,6 +436,7 @@ def shop(
         staff=staff,
         invitation=invitation,
         join_path=join_path,
+        factor=factor,
     )
     shop._refs = shop.refs
     yield shop

@@ -24,7 +24,7 @@ ANONYMOUS_ALLOWED = {
     "admin:login",
     "notifications:unsubscribe",  # the signed link in a mail: works without logging in
     "people:join",  # an invitation's single-use link: the invited person has no login yet
-    "account_login",  # the login page under allauth's name for it
+    "account_login",  # the login page under allauth's name for it (/account/login/)
     "mfa_authenticate",  # the login's second step (after the password: nobody is in yet)
     "mfa_login_webauthn",  # signing in with a passkey
 }
