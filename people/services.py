@@ -37,6 +37,7 @@ from accounts.sessions import sessions_end
 from core import once
 from notifications.services import notify
 from orders_app.models import BuyerSettings
+from orders_app.notices import money
 from people.models import Invitation
 
 EMAIL_CHANGE_SALT = "people.email_change"
@@ -314,9 +315,10 @@ def member_set_threshold(*, by, member, threshold: Decimal | None) -> bool:
 
 
 def _money(amount: Decimal | None) -> str:
+    """A threshold in words: "$750.50", or "the default ($2,500.00)" for none."""
     if amount is None:
-        return f"the default (${settings.APPROVAL_THRESHOLD:,.2f})"
-    return f"${amount:,.2f}"
+        return f"the default ({money(settings.APPROVAL_THRESHOLD)})"
+    return money(amount)
 
 
 def member_deactivate(*, by, member) -> int:
