@@ -36,6 +36,7 @@ from favourites.services import (
 from favourites.stars import star_state
 from orders_app.forms import first_error
 from orders_app.models import Order, subtotal
+from orders_app.on_behalf import shopper
 from orders_app.quantities import check_quantity, to_units
 from orders_app.services import CartError, cart_for
 
@@ -207,7 +208,7 @@ def list_to_cart(request: HttpRequest, list_id: int) -> HttpResponse:
     saved_list = get_object_or_404(SavedList, pk=list_id)
     try:
         added = saved_list_add_to_cart(
-            saved_list=saved_list, user=request.user, once=request.POST.get("once")
+            saved_list=saved_list, user=shopper(request), once=request.POST.get("once")
         )
     except AlreadyDone as exc:
         messages.info(request, f"{exc.message} Your cart has the list's lines.")
@@ -259,7 +260,7 @@ def save_product(request: HttpRequest, sku: str) -> HttpResponse:
 def save_cart(request: HttpRequest) -> HttpResponse:
     """The buyer's cart kept as a team list (a new one or an existing one)."""
     lines = [(line.product, line.product.sku, line.qty)
-             for line in cart_for(request.user).lines.select_related("product")]  # fmt: skip
+             for line in cart_for(shopper(request)).lines.select_related("product")]  # fmt: skip
     if not lines:
         messages.info(request, "Your cart is empty: there is nothing to save as a list.")
         return redirect("orders:cart")

@@ -16,6 +16,7 @@ from core.once import AlreadyDone
 from orders_app.export import orders_csv
 from orders_app.forms import OrderFilterForm, ResubmitLineForm, first_error
 from orders_app.models import Order
+from orders_app.on_behalf import shopper
 from orders_app.services import (
     CartError,
     delivery_seen,
@@ -141,17 +142,20 @@ def order_detail(request: HttpRequest, order_id: int) -> TemplateResponse:
             "events": order.events.all(),
             "mine": mine,
             "changeable": mine and order.is_changeable,
+            "reorderable": order.placed_by_id == shopper(request).pk,
         },
     )
 
 
 @require_POST
 def order_reorder(request: HttpRequest, order_id: int) -> HttpResponse:
-    """Put an old order's lines in the cart, checked against today's catalog."""
-    order = _own_order(request, order_id)
+    """Put an old order's lines in the cart, checked against today's catalog (staff ordering
+    for a buyer: one of the buyer's orders, into the buyer's cart)."""
+    buyer = shopper(request)
+    order = get_object_or_404(Order.objects.for_user(buyer), pk=order_id)
     try:
         added, skipped = order_reorder_service(
-            order=order, user=request.user, once=request.POST.get("once")
+            order=order, user=buyer, once=request.POST.get("once")
         )
     except AlreadyDone as exc:
         messages.info(request, f"{exc.message} Your cart has {order.reference}'s lines.")

@@ -100,3 +100,23 @@ def test_staff_never_approve_an_order_they_or_others_entered(
     with pytest.raises(ApprovalError, match="never approve"):
         order_approve(order=order, approver=other_staff)
     assert order_approve(order=order, approver=approver).state == Order.State.QUEUED
+
+
+def test_staff_reorder_the_buyers_past_order_and_their_list_into_the_buyers_cart(
+    staff_client, staff, buyer, cup, address, make_order
+):
+    from favourites.models import SavedList, SavedListItem
+    from orders_app.services import cart_for
+
+    past = make_order()
+    weekly = SavedList.objects.create(name="Weekly", created_by=buyer)
+    SavedListItem.objects.create(saved_list=weekly, product=cup, qty=2000)
+    staff_client.post(reverse("orders:on_behalf"), {"buyer": buyer.pk})
+    page = staff_client.get(reverse("orders:order_detail", args=[past.pk])).text
+    assert reverse("orders:order_reorder", args=[past.pk]) in page
+    assert reverse("orders:order_cancel", args=[past.pk]) not in page  # still read-only
+    staff_client.post(reverse("orders:order_reorder", args=[past.pk]), {"once": "a" * 32})
+    assert cart_for(buyer).lines.get().qty == 5000
+    staff_client.post(reverse("favourites:list_to_cart", args=[weekly.pk]), {"once": "b" * 32})
+    assert cart_for(buyer).lines.get().qty == 7000
+    assert not staff.carts.filter(lines__isnull=False).exists()
