@@ -18,6 +18,7 @@ from allauth.core import context
 from allauth.mfa.adapter import DefaultMFAAdapter
 from allauth.mfa.base.forms import AuthenticateForm as AllauthAuthenticateForm
 from allauth.mfa.models import Authenticator
+from allauth.mfa.webauthn import forms as webauthn_forms
 from axes.handlers.proxy import AxesProxyHandler
 from django import forms
 from django.conf import settings
@@ -70,20 +71,77 @@ class MFAAdapter(DefaultMFAAdapter):
         return user.get_username()
 
 
+def refuse_if_locked(user) -> None:
+    """ValidationError while django-axes locks (this user, this address): no factor is even
+    checked then, a right code no more than a wrong one."""
+    request = _current_request()
+    if (
+        user is not None
+        and request is not None
+        and AxesProxyHandler.is_locked(request, credentials={"username": user.get_username()})
+    ):
+        raise forms.ValidationError(
+            f"Too many wrong attempts: signing in as {user.get_username()} from here is locked "
+            f"for {settings.AXES_COOLOFF_MINUTES:g} minutes."
+        )
+
+
 class AuthenticateForm(AllauthAuthenticateForm):
-    """allauth's code form, refused outright while django-axes locks this (user, address)."""
+    """allauth's code form (an app's code or a recovery code), refused while locked."""
 
     def clean_code(self):
-        request = _current_request()
-        if request is not None and AxesProxyHandler.is_locked(
-            request, credentials={"username": self.user.get_username()}
-        ):
-            raise forms.ValidationError(
-                f"Too many wrong attempts: signing in as {self.user.get_username()} from "
-                f"here is locked for {settings.AXES_COOLOFF_MINUTES:g} minutes."
-            )
+        refuse_if_locked(self.user)
         return super().clean_code()
 
 
 def _current_request():
     return context.request
+
+
+# --- passkey answers that cannot be read ------------------------------------------------------
+# allauth's passkey forms let a malformed answer through to fido2, which then fails with a
+# KeyError, or json with a ValueError (an integer of 4,300+ digits): a server error for what is
+# bad input. These forms refuse it in words instead (MFA_FORMS, settings.py).
+
+UNREADABLE = "That passkey answer could not be read. Try again, or use your code."
+
+
+class CredentialField(forms.JSONField):
+    def to_python(self, value):
+        try:
+            return super().to_python(value)
+        except ValueError:  # json's limit on digits (JSONDecodeError is handled by Django)
+            raise forms.ValidationError(UNREADABLE) from None
+
+
+class _ReadableCredential(forms.Form):
+    credential = CredentialField(required=True, widget=forms.HiddenInput)
+
+    def clean_credential(self):
+        refuse_if_locked(self.user)  # (None when signing in with a passkey alone)
+        try:
+            return super().clean_credential()
+        except (KeyError, TypeError, ValueError, AttributeError):
+            raise forms.ValidationError(UNREADABLE) from None
+
+
+class LoginWebAuthnForm(_ReadableCredential, webauthn_forms.LoginWebAuthnForm):
+    pass
+
+
+class AuthenticateWebAuthnForm(_ReadableCredential, webauthn_forms.AuthenticateWebAuthnForm):
+    pass
+
+
+class ReauthenticateWebAuthnForm(_ReadableCredential, webauthn_forms.ReauthenticateWebAuthnForm):
+    pass
+
+
+class AddWebAuthnForm(webauthn_forms.AddWebAuthnForm):
+    credential = CredentialField(required=True, widget=forms.HiddenInput)
+
+    def clean(self):
+        try:
+            return super().clean()
+        except (KeyError, TypeError, ValueError, AttributeError):
+            raise forms.ValidationError(UNREADABLE) from None

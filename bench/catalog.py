@@ -1,4 +1,4 @@
-"""Throughput of the filtered catalog page against a hello-world view, under gunicorn and wrk.
+"""Throughput of the catalog's pages against a hello-world view, under gunicorn and wrk.
 
     python bench/catalog.py                                  # 50,000 SKUs, SQLite in a temp dir
     python bench/catalog.py --products 2000 --duration 3     # a quick smoke test
@@ -12,6 +12,18 @@ with a session, and gunicorn (`-w 2`, debug off) serving the project's URLs plus
 both URLs over loopback with the buyer's cookies, after a warm-up, alternating round by round, so
 drift on a shared machine hits both. The goal: catalog req/s >= 0.5 x hello req/s. Below that
 (or with --profile) it profiles one catalog request in-process: queries, their time, cProfile.
+
+Then the URL mixes: what a team actually requests, each URL about once (a Lua script hands every
+wrk connection the next URL of a list; each round has its own lists, so nothing is seen twice):
+
+- filters:  distinct filter / sort / page URLs (category, material, capacity, in stock, sort,
+            page), goal >= 0.3 x hello;
+- searches: distinct searches (catalog words, typos, units, SKU prefixes, with and without a
+            filter), goal >= 0.3 x hello;
+- products: distinct product pages, goal >= 0.6 x hello.
+
+A mix that asks for more requests than its list holds starts the list again (the report says
+how many were repeats: those are kept renderings, not first views).
 """
 
 from __future__ import annotations
@@ -57,6 +69,34 @@ from bench.common import (  # (after the path tweak above)
 
 HELLO = "/bench/hello/"
 CATALOG = "/catalog/?category=cups&material=paper&capacity=12&sort=price"
+MIX_GOALS = {"filters": 0.3, "searches": 0.3, "products": 0.6}
+MIX_LUA = """-- bench/catalog.py: each connection takes the next URL of a list (argument 1), every
+-- thread its own share of it (thread i takes URLs i, i + n, i + 2n, ... of n threads).
+local counter = 0
+function setup(thread)
+  thread:set("id", counter)
+  counter = counter + 1
+end
+function init(args)
+  paths = {}
+  for line in io.lines(args[1]) do paths[#paths + 1] = line end
+  step = tonumber(args[2])
+  position = id
+end
+function request()
+  local path = paths[(position % #paths) + 1]
+  position = position + step
+  return wrk.format("GET", path)
+end
+"""
+SEARCH_WORDS = [
+    "cup", "cups", "bowl", "bowls", "lid", "lids", "kraft", "ripple", "rippel", "riple",
+    "compostable", "compostible", "pla", "paper", "plastic", "clear", "dome", "flat", "sip",
+    "vented", "deli", "container", "soup", "hot", "cold", "double wall", "single wall", "black",
+    "white", "sage", "navy", "blush", "charcoal", "terracota", "print", "design", "12oz", "16 oz",
+    "8oz", "20 oz", "32oz", "lid 12", "lid 16", "cs-8oz", "cs-bwl", "cs-lid-90", "moulded fibre",
+    "polystyrene", "pet", "eco",
+]  # fmt: skip
 API_KEY = "bench-catalog-key-0123456789"
 GOAL = 0.5
 UNITS_MS = {"us": 0.001, "ms": 1.0, "s": 1000.0, "m": 60_000.0}
@@ -156,7 +196,22 @@ def to_ms(text: str) -> float:
     return float(match.group(1)) * UNITS_MS[match.group(2)]
 
 
-def run_wrk(url: str, cookie: str, *, threads: int, connections: int, duration: float) -> dict:
+def run_wrk(
+    url: str,
+    cookie: str,
+    *,
+    threads: int,
+    connections: int,
+    duration: float,
+    paths: Path | None = None,
+) -> dict:
+    """One wrk run against `url`, or (with `paths`) against the URLs listed in that file, each
+    in turn (MIX_LUA)."""
+    script = []
+    if paths is not None:
+        lua = paths.with_suffix(".lua")
+        lua.write_text(MIX_LUA)
+        script = ["-s", str(lua)]
     args = [
         "wrk",
         f"-t{threads}",
@@ -167,8 +222,11 @@ def run_wrk(url: str, cookie: str, *, threads: int, connections: int, duration: 
         "60s",  # slow answers count in the latencies instead of as socket timeouts (2 s default)
         "-H",
         f"Cookie: {cookie}",
+        *script,
         url,
     ]
+    if paths is not None:
+        args += ["--", str(paths), str(threads)]
     result = subprocess.run(
         args, capture_output=True, text=True, timeout=duration + 60, check=False
     )
@@ -348,6 +406,68 @@ def profile_catalog(samples: int = 20) -> None:
     print("\n".join("    " + line for line in body[body.find("ncalls") :].splitlines() if line))
 
 
+def mix_urls(rounds: int, seed: int = 15) -> dict[str, list[list[str]]]:
+    """For each mix, `rounds` lists of distinct URLs (no URL in two lists), from the mirror."""
+    import itertools
+    import random
+    from urllib.parse import urlencode
+
+    from catalog_app.forms import SORTS
+    from catalog_app.models import Category, Material, Product
+
+    rng = random.Random(seed)
+    offered = Product.objects.available()
+    capacities = sorted(
+        set(offered.exclude(capacity_oz=None).values_list("capacity_oz", flat=True))
+    )
+    filters = []
+    for category, material, capacity, stock, sort, page in itertools.product(
+        ["", *Category.values], ["", *Material.values], ["", *map(str, capacities)], ["", "on"],
+        ["", *SORTS], ["", "2", "3", "5"],
+    ):  # fmt: skip
+        params = {"category": category, "material": material, "capacity": capacity,
+                  "in_stock": stock, "sort": sort, "page": page}  # fmt: skip
+        filters.append("/catalog/?" + urlencode({k: v for k, v in params.items() if v}))
+    words = list(SEARCH_WORDS)
+    searches = {" ".join(pair) for pair in itertools.permutations(words, 2)} | set(words)
+    searches = [f"/catalog/?{urlencode({'q': q})}" for q in sorted(searches)]
+    searches += [f"{url}&category={c}" for url in searches[:400] for c in Category.values]
+    skus = list(offered.values_list("sku", flat=True))
+    products = [f"/catalog/{sku}/" for sku in skus]
+    mixes = {}
+    for name, urls in (("filters", filters), ("searches", searches), ("products", products)):
+        rng.shuffle(urls)
+        share = len(urls) // rounds
+        mixes[name] = [urls[i * share : (i + 1) * share] for i in range(rounds)]
+    return mixes
+
+
+def report_mixes(results: dict[str, list[dict]], distinct: dict[str, list[int]]) -> dict:
+    """The URL mixes against hello (the same rounds): ratios, and whether each goal is met."""
+    print("\nURL mixes (each URL about once; 'repeats' were asked for a second time):")
+    print(
+        f"  {'':10} {'req/s':>9} {'p50 ms':>8} {'p90 ms':>8} {'p99 ms':>8} {'requests':>9} "
+        f"{'distinct':>9} {'repeats':>8} {'non-2xx':>8}"
+    )
+    means = {}
+    for name, runs in results.items():
+        for i, r in enumerate(runs):
+            listed = distinct.get(name, [0] * len(runs))[i]
+            repeats = max(0, r["requests"] - listed) if listed else 0
+            print(
+                f"  {name + f' #{i + 1}':10} {r['rps']:9.1f} {r['p50']:8.2f} {r['p90']:8.2f} "
+                f"{r['p99']:8.2f} {r['requests']:9d} {listed or '-':>9} {repeats:8d} "
+                f"{r['non_2xx']:8d}"
+            )
+        means[name] = statistics.fmean(r["rps"] for r in runs)
+    ratios = {}
+    for name, goal in {"catalog": GOAL, **MIX_GOALS}.items():
+        ratios[name] = means[name] / means["hello"]
+        verdict = "met" if ratios[name] >= goal else "NOT met"
+        print(f"  {name:8} / hello = {ratios[name]:.2f} (goal >= {goal}: {verdict})")
+    return ratios
+
+
 def report(
     results: dict[str, list[dict]],
     workers_rss: list[tuple[int, int | None, int | None]],
@@ -390,6 +510,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--duration", type=float, default=15, help="seconds per wrk run")
     parser.add_argument("--warmup", type=float, default=3, help="seconds of warm-up per URL")
     parser.add_argument("--rounds", type=int, default=2, help="hello+catalog rounds (default 2)")
+    parser.add_argument(
+        "--mix-duration", type=float, default=10, help="seconds per URL-mix run (0: no mixes)"
+    )
     parser.add_argument("--profile", action="store_true", help="profile even if the goal is met")
     parser.add_argument("--keep", action="store_true", help="keep the temporary directory")
     args = parser.parse_args(argv)
@@ -454,12 +577,30 @@ def main(argv: list[str] | None = None) -> int:
                 results[name].append(
                     run_wrk(base + path, cookie, duration=args.duration, **wrk_opts)
                 )
+        mixes = mix_urls(args.rounds) if args.mix_duration else {}
+        mixed: dict[str, list[dict]] = {"hello": [], "catalog": [], **{m: [] for m in mixes}}
+        distinct: dict[str, list[int]] = {m: [] for m in mixes}
+        for round_number in range(args.rounds if mixes else 0):
+            mixed["hello"].append(run_wrk(base + HELLO, cookie, duration=args.mix_duration,
+                                          **wrk_opts))  # fmt: skip
+            mixed["catalog"].append(run_wrk(base + CATALOG, cookie, duration=args.mix_duration,
+                                            **wrk_opts))  # fmt: skip
+            for name, lists in mixes.items():
+                listed = tmp / f"{name}-{round_number}.txt"
+                listed.write_text("\n".join(lists[round_number]) + "\n")
+                distinct[name].append(len(lists[round_number]))
+                mixed[name].append(
+                    run_wrk(base + "/", cookie, duration=args.mix_duration, paths=listed,
+                            **wrk_opts)
+                )  # fmt: skip
         workers = [
             (pid, proc_status_kb(pid, "VmRSS"), proc_status_kb(pid, "VmHWM"))
             for pid in child_pids(server.pid)
         ]
         procs.stop(server)
         ratio = report(results, workers, mirror["products"], matches)
+        if mixes:
+            report_mixes(mixed, distinct)
         if note := busy_note():
             print(f"  {note}")
         if ratio < GOAL or args.profile:

@@ -25,6 +25,7 @@ from django.core.cache import caches
 from django.core.paginator import Paginator
 from django.db.models import Count, F, Q, Value
 from django.http import HttpRequest
+from django.template.context import make_context
 from django.template.loader import get_template, render_to_string
 from django.utils.safestring import SafeString, mark_safe
 
@@ -116,6 +117,7 @@ def _render(request: HttpRequest, form: ProductFilterForm, *, partial: bool) -> 
     context = {
         "form": form,
         "page": page,
+        "rows": _rows(request, page.object_list, query),
         "facets": facets,
         "query": query,
         "did_you_mean": suggestion,
@@ -143,6 +145,41 @@ def _ordering(form: ProductFilterForm, total: int, catalog_rows: list[tuple]) ->
     first = ordering[0].lstrip("-")
     wrapped = F(first) + Value(0)
     return (wrapped.desc() if ordering[0].startswith("-") else wrapped.asc(), *ordering[1:])
+
+
+ROW_TEMPLATE = "catalog_app/listing.html#row"
+
+
+def _rows(request: HttpRequest, products, query) -> list[SafeString]:
+    """The page's rows, each kept (like the listings, per viewer and mirror version) under its
+    product and the search's words, so that every other URL showing the product — another
+    filter, sort or page — reuses it: the rows are most of a first view's work."""
+    products = list(products)
+    if not products:
+        return []
+    cache = caches["default"]
+    words = ",".join(sorted(query.matched_terms)) + f"|{query.sku_fragment}" if query else ""
+    base = "\n".join([mirror_version(), viewer_key(request), words])
+    keys = {p.pk: f"catalog:row:{sha256(f'{base}\n{p.pk}'.encode()).hexdigest()}" for p in products}
+    kept = cache.get_many(keys.values())
+    missing = [p for p in products if keys[p.pk] not in kept]
+    new = _render_rows(request, missing, query, keys) if missing else {}
+    rows = [mark_safe(kept.get(keys[p.pk]) or new[keys[p.pk]]) for p in products]  # noqa: S308
+    if new:
+        cache.set_many(new, CACHE_TIMEOUT)
+    return rows
+
+
+def _render_rows(request: HttpRequest, products, query, keys) -> dict[str, str]:
+    """Rows rendered like the page (its context, processors and all, made once), by key."""
+    template = get_template(ROW_TEMPLATE).template
+    context = make_context({"query": query}, request)
+    rendered = {}
+    with context.bind_template(template):
+        for product in products:
+            with context.push(p=product):
+                rendered[keys[product.pk]] = template.render(context)
+    return rendered
 
 
 class CountedPaginator(Paginator):

@@ -30,7 +30,7 @@ from bisect import bisect_left
 from collections import Counter, defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
-from functools import reduce
+from functools import cached_property, reduce
 from operator import and_, or_
 
 from django.db import connection, transaction
@@ -250,7 +250,7 @@ class Query:
     words: tuple[Word, ...]
     sku_fragment: str  # the text, when it may be (part of) a SKU
 
-    @property
+    @cached_property
     def matched_terms(self) -> frozenset[str]:
         return frozenset(t for word in self.words for t in word.terms)
 
@@ -409,10 +409,12 @@ _DISPLAY_WORD = re.compile(r"[A-Za-z]+|\d+")
 
 def highlight(text: str, query: Query | None) -> SafeString:
     """`text` escaped, with the words the query matched in <mark> (a SKU: the fragment typed)."""
+    if not query:
+        return escape(text)
     spans = []
-    if query and query.sku_fragment and (at := text.lower().find(query.sku_fragment.lower())) >= 0:
+    if query.sku_fragment and (at := text.lower().find(query.sku_fragment.lower())) >= 0:
         spans.append((at, at + len(query.sku_fragment)))
-    elif query:
+    else:
         wanted = query.matched_terms
         spans = [
             found.span()

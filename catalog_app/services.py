@@ -176,7 +176,8 @@ def _analyze() -> None:
     """Fresh statistics for the query planner after a change, so a filtered, sorted page is read
     through the right index (SQLite has none until ANALYZE runs)."""
     with connection.cursor() as cursor:
-        cursor.execute("ANALYZE catalog_app_product")
+        for table in ("catalog_app_product", "catalog_app_searchdocument"):
+            cursor.execute(f"ANALYZE {table}")
 
 
 def _apply_batch(batch: Iterable[tuple[str, dict]], *, now) -> tuple[int, int]:

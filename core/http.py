@@ -1,6 +1,8 @@
 """Where to send the browser after a form (the page it came from, if that page is ours), links
 to this site from outside it, and the 403 page with a reason the person can act on."""
 
+from urllib.parse import urlsplit
+
 from django.conf import settings
 from django.http import HttpRequest
 from django.template.response import TemplateResponse
@@ -9,9 +11,15 @@ from django.utils.http import url_has_allowed_host_and_scheme
 
 def safe_next(request: HttpRequest, default: str = "") -> str:
     """The `next` the form posted (or the query string carried), if it is a path on this site;
-    otherwise `default` (a URL or a URL name for `redirect`). Only a path: `redirect` would
-    take any other word ("0", "home") for the name of a URL."""
+    else, for a form that sends an empty `next` (the catalog's rows, kept for every page that
+    shows them), the page the form was sent from (Referer), if it is ours; otherwise `default`
+    (a URL or a URL name for `redirect`). Only a path: `redirect` would take any other word
+    ("0", "home") for the name of a URL."""
     target = request.POST.get("next") or request.GET.get("next") or ""
+    if not target and request.POST.get("next") == "":
+        referer = urlsplit(request.headers.get("Referer", ""))
+        if referer.netloc == request.get_host() and referer.path.startswith("/"):
+            target = referer.path + (f"?{referer.query}" if referer.query else "")
     if target.startswith("/") and url_has_allowed_host_and_scheme(
         target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
     ):

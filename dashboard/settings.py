@@ -191,6 +191,9 @@ if CACHES["default"]["BACKEND"] == "django.core.cache.backends.redis.RedisCache"
 if env.is_set("CACHE_URL"):
     CACHES["shared"] = CACHES["default"]
 else:
+    # The catalog keeps its renderings here (catalog_app/listing.py: a listing ~8 KB compressed,
+    # a row ~3 KB): room for a few thousand, not locmem's default 300 (a page alone is 26).
+    CACHES["default"].setdefault("OPTIONS", {})["MAX_ENTRIES"] = 10_000
     CACHES["shared"] = {
         "BACKEND": "django.core.cache.backends.db.DatabaseCache",
         "LOCATION": "cupboard_shared_cache",
@@ -324,7 +327,13 @@ MFA_SUPPORTED_TYPES = ["totp", "webauthn", "recovery_codes"]
 MFA_PASSKEY_LOGIN_ENABLED = True
 MFA_TOTP_ISSUER = "Cupboard"
 MFA_RECOVERY_CODE_COUNT = 10
-MFA_FORMS = {"authenticate": "accounts.mfa.AuthenticateForm"}
+MFA_FORMS = {
+    "authenticate": "accounts.mfa.AuthenticateForm",
+    "authenticate_webauthn": "accounts.mfa.AuthenticateWebAuthnForm",
+    "reauthenticate_webauthn": "accounts.mfa.ReauthenticateWebAuthnForm",
+    "login_webauthn": "accounts.mfa.LoginWebAuthnForm",
+    "add_webauthn": "accounts.mfa.AddWebAuthnForm",
+}
 MFA_ADAPTER = "accounts.mfa.MFAAdapter"
 # Browsers allow passkeys on http://localhost only; the check is relaxed in development.
 MFA_WEBAUTHN_ALLOW_INSECURE_ORIGIN = env.bool("MFA_WEBAUTHN_ALLOW_INSECURE_ORIGIN", default=DEBUG)

@@ -92,7 +92,8 @@ class OrderLineInline(admin.TabularInline):
 
     @admin.display(description="unit price")
     def unit_price_display(self, line: OrderLine) -> str:
-        return f"${line.unit_price:,.4f}".rstrip("0").rstrip(".") if line.unit_price else "$0"
+        whole, _, cents = f"{line.unit_price:,.4f}".partition(".")
+        return f"${whole}.{cents.rstrip('0').ljust(2, '0')}"  # $0.048, $1.25, $3.00
 
     @admin.display(description="line total")
     def line_total_display(self, line: OrderLine) -> str:

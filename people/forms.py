@@ -8,12 +8,20 @@ from accounts.roles import ROLES, VISIBILITY_CHOICES
 from orders_app.quantities import MAX_ORDER_SUBTOTAL
 
 
-class InviteForm(forms.Form):
+class Form(forms.Form):
+    """The people forms: labels without a colon, like the site's other new forms."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("label_suffix", "")
+        super().__init__(*args, **kwargs)
+
+
+class InviteForm(Form):
     email = forms.EmailField(label="E-mail address", max_length=254)
     role = forms.ChoiceField(choices=ROLES, initial="buyer")
 
 
-class MemberForm(forms.Form):
+class MemberForm(Form):
     """A person's role and spending threshold, on their row of the Team page."""
 
     role = forms.ChoiceField(choices=ROLES)
@@ -24,17 +32,16 @@ class MemberForm(forms.Form):
         max_value=MAX_ORDER_SUBTOTAL,
         max_digits=12,
         decimal_places=2,
-        help_text="Orders over it wait for an approver. Empty: the team's default.",
     )
 
 
-class VisibilityForm(forms.Form):
+class VisibilityForm(Form):
     order_visibility = forms.ChoiceField(
-        label="Colleagues' orders", choices=VISIBILITY_CHOICES, widget=forms.RadioSelect
+        label="Who sees which orders", choices=VISIBILITY_CHOICES, widget=forms.RadioSelect
     )
 
 
-class JoinForm(forms.Form):
+class JoinForm(Form):
     first_name = forms.CharField(max_length=150)
     last_name = forms.CharField(max_length=150, required=False)
     username = forms.CharField(
@@ -76,10 +83,10 @@ class JoinForm(forms.Form):
         return data
 
 
-class NameForm(forms.Form):
+class NameForm(Form):
     first_name = forms.CharField(max_length=150)
     last_name = forms.CharField(max_length=150, required=False)
 
 
-class EmailChangeForm(forms.Form):
+class EmailChangeForm(Form):
     email = forms.EmailField(label="New e-mail address", max_length=254)

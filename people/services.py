@@ -44,11 +44,13 @@ EMAIL_CHANGE_MAX_AGE = 24 * 3600  # seconds a confirmation link works
 
 
 class TeamError(Exception):
-    """A change that cannot be made, in words for the person who tried."""
+    """A change that cannot be made, in words for the person who tried; `field` names the
+    form field it is about (None: the whole form)."""
 
-    def __init__(self, message: str):
+    def __init__(self, message: str, field: str | None = None):
         super().__init__(message)
         self.message = message
+        self.field = field
 
 
 def display_name(user) -> str:
@@ -142,7 +144,7 @@ def _mail_invitation(invitation: Invitation, token: str) -> None:
         context={
             "inviter": inviter,
             "role": role_label(invitation.role),
-            "expires": timezone.localtime(invitation.expires_at).strftime("%b %-d, %Y %H:%M"),
+            "expires": timezone.localtime(invitation.expires_at).strftime("%b %-d, %Y %H:%M %Z"),
             "hours": settings.INVITATION_DAYS * 24,
         },
     )
@@ -215,7 +217,7 @@ def invitation_accept(*, token: str, username: str, first_name: str, last_name: 
         if invitation.state != Invitation.State.PENDING or invitation.user is None:
             raise TeamError(_closed_message(invitation))
         if User.objects.filter(username__iexact=username).exists():
-            raise TeamError(f"The user name “{username}” is taken: choose another.")
+            raise TeamError(f"The user name “{username}” is taken: choose another.", "username")
         user = invitation.user
         user.username, user.first_name, user.last_name = username, first_name, last_name
         user.set_password(password)
@@ -254,6 +256,15 @@ def invitation_problem(invitation: Invitation | None) -> str:
 
 
 # --- people ----------------------------------------------------------------------------------
+
+
+def member_update(*, by, member, role: str, threshold: Decimal | None) -> bool:
+    """The Team page's row: role and spending threshold together, or neither (TeamError);
+    returns whether anything changed."""
+    with transaction.atomic():
+        changed = member_set_role(by=by, member=member, role=role)
+        changed |= member_set_threshold(by=by, member=member, threshold=threshold)
+    return changed
 
 
 def member_set_role(*, by, member, role: str) -> bool:
@@ -494,5 +505,5 @@ def security_notice(*, user, event: str, subject: str, what: str, email: str = "
         email=email,
         subject=subject,
         url=reverse("people:profile"),
-        context={"what": what, "when": timezone.localtime().strftime("%b %-d, %Y %H:%M")},
+        context={"what": what, "when": timezone.localtime().strftime("%b %-d, %Y %H:%M %Z")},
     )

@@ -18,7 +18,7 @@ urlpatterns = [
         team.invitation_revoke_view,
         name="invitation_revoke",
     ),
-    path("team/people/<int:member_id>/", team.member_update, name="member_update"),
+    path("team/people/<int:member_id>/", team.member_update_view, name="member_update"),
     path(
         "team/people/<int:member_id>/deactivate/",
         team.member_deactivate_view,

@@ -149,3 +149,16 @@ def buyer_is_team_admin(buyer):
 
     buyer.groups.add(Group.objects.get(name="Team admins"))
     return buyer
+
+
+@pytest.fixture
+def role_groups(transactional_db):
+    """The role groups, for tests on a live server: a transactional test flushes the tables
+    after itself, and with them the groups the data migrations made (accounts 0002, 0005)."""
+    from django.contrib.auth.models import Group, Permission
+
+    approve = Permission.objects.get(codename="approve_order")
+    manage = Permission.objects.get(codename="manage_team")
+    Group.objects.get_or_create(name="Buyers")
+    Group.objects.get_or_create(name="Approvers")[0].permissions.add(approve)
+    Group.objects.get_or_create(name="Team admins")[0].permissions.add(approve, manage)

@@ -10,13 +10,16 @@ register = template.Library()
 
 
 @register.inclusion_tag("favourites/includes/star.html", takes_context=True)
-def star_button(context, product, labelled=False):
+def star_button(context, product, labelled=False, next=None):
+    """`next`: where to go back to without JavaScript (None: this page; "": the page the form
+    was sent from, core.http.safe_next)."""
     request = context["request"]
     starred = request.user.is_authenticated and product.pk in user_fact(request, "starred")
     return {
         "product": product,
         "state": star_state(starred),
         "labelled": labelled,
+        "next": next,
         "request": request,
         "csrf_token": context.get("csrf_token"),
     }

@@ -1,6 +1,7 @@
 from django import template
 
-from orders_app.services import cart_for, matching_quantity
+from orders_app.models import Cart, CartLine
+from orders_app.services import matching_quantity
 
 register = template.Library()
 
@@ -12,8 +13,9 @@ def add_matching(context, product, base):
     request = context["request"]
     in_cart = context.render_context.get("cart-units")
     if in_cart is None:
-        lines = cart_for(request.user).lines.values_list("product__sku", "qty")
-        in_cart = context.render_context["cart-units"] = dict(lines)
+        lines = CartLine.objects.filter(cart__user=request.user, cart__status=Cart.Status.OPEN)
+        in_cart = dict(lines.values_list("product__sku", "qty"))  # (a page view makes no cart)
+        context.render_context["cart-units"] = in_cart
     basis = in_cart.get(base.sku) or base.min_cases * base.case_pack
     return {
         "request": request,

@@ -40,7 +40,7 @@ def join(request: HttpRequest, token: str) -> HttpResponse:
                 password=data["password1"],
             )
         except TeamError as exc:
-            form.add_error("username" if "user name" in exc.message else None, exc.message)
+            form.add_error(exc.field, exc.message)
         else:
             login(request, user, backend="django.contrib.auth.backends.ModelBackend")
             messages.success(request, f"Welcome to Cupboard, {user.first_name}.")

@@ -3,6 +3,7 @@ invitations, and whether buyers see each other's orders. Every change: people.se
 
 from functools import wraps
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import get_user_model
 from django.http import HttpRequest, HttpResponse
@@ -23,8 +24,7 @@ from people.services import (
     member_deactivate,
     member_invite,
     member_reactivate,
-    member_set_role,
-    member_set_threshold,
+    member_update,
     team_set_visibility,
 )
 
@@ -74,6 +74,7 @@ def _page(request, *, invite_form=None, status=200, errors=None) -> TemplateResp
         "invitations": open_invitations.select_related("invited_by"),
         "invite_form": invite_form or InviteForm(),
         "visibility_form": VisibilityForm(initial={"order_visibility": order_visibility()}),
+        "default_threshold": settings.APPROVAL_THRESHOLD,
     }
     return TemplateResponse(request, "people/team.html", context, status=status)
 
@@ -131,16 +132,13 @@ def _member(member_id: int):
 
 @require_POST
 @team_admin_required
-def member_update(request: HttpRequest, member_id: int) -> HttpResponse:
+def member_update_view(request: HttpRequest, member_id: int) -> HttpResponse:
     member = _member(member_id)
     form = MemberForm(request.POST, prefix=f"m{member.pk}")
     if not form.is_valid():
         return _page(request, status=400, errors={member.pk: first_error(form)})
     try:
-        changed = member_set_role(by=request.user, member=member, role=form.cleaned_data["role"])
-        changed |= member_set_threshold(
-            by=request.user, member=member, threshold=form.cleaned_data["threshold"]
-        )
+        changed = member_update(by=request.user, member=member, **form.cleaned_data)
     except TeamError as exc:
         return _page(request, status=400, errors={member.pk: exc.message})
     name = member.get_full_name() or member.get_username()

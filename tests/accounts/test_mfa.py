@@ -143,3 +143,13 @@ def test_turning_a_factor_off_is_audited_and_mailed(approver, with_totp):
         subject="Cupboard: an authenticator app was removed from your sign-in"
     ).exists()
     assert re.search("removed", AuditEntry.objects.filter(action="mfa_changed").last().summary)
+
+
+@pytest.mark.parametrize(
+    "credential", ['{"id": "x"}', "[]", '{"response": {"userHandle": 1}}', "9" * 4_400]
+)
+def test_a_passkey_answer_that_cannot_be_read_is_refused_in_words(client, credential):
+    """allauth passed these to fido2 (KeyError) or json (ValueError, 4,300+ digits): a 500."""
+    response = client.post(reverse("mfa_login_webauthn"), {"credential": credential}, follow=True)
+    assert response.status_code == 200  # the login page again, saying what went wrong
+    assert response.request["PATH_INFO"] == LOGIN and "message-error" in response.text

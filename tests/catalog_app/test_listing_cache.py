@@ -231,3 +231,37 @@ def test_a_new_context_processor_and_star_markup_stay_with_their_viewer(
         data = {"star": "on", "csrfmiddlewaretoken": token}
         assert other_client.post(star_url, data).status_code == 403
         assert client.post(star_url, data).status_code == 302
+
+
+def test_a_row_is_rendered_once_for_every_url_that_shows_it(buyer_client, catalog):
+    """Another filter, sort or page showing the same product reuses its kept row."""
+    from catalog_app import listing
+
+    rendered = []
+    original = listing.make_context
+
+    def counting(*args, **kwargs):
+        context = original(*args, **kwargs)
+        rendered.append(context)
+        return context
+
+    buyer_client.get(URL, {"category": "cups"})
+    listing.make_context = counting
+    try:
+        body = buyer_client.get(URL, {"category": "cups", "sort": "price"}).content.decode()
+    finally:
+        listing.make_context = original
+    assert "CS-12OZ-PAP" in body and rendered == []  # every row kept: no row context made
+
+
+def test_a_rows_form_goes_back_to_the_page_it_was_sent_from(buyer_client, catalog):
+    page = f"{URL}?category=cups&sort=price"
+    body = buyer_client.get(page).content.decode()
+    row = body.split('id="add-cs-12oz-pap"')[1].split("</form>")[0]
+    assert 'name="next" value=""' in row
+    response = buyer_client.post(
+        reverse("orders:cart_add"),
+        {"sku": "CS-12OZ-PAP", "qty": "1", "unit": "cases", "next": ""},
+        headers={"Referer": f"http://testserver{page}"},
+    )
+    assert response["Location"] == page

@@ -41,7 +41,7 @@ def log_out(page: Page) -> None:
 
 
 @pytest.fixture
-def people(django_user_model, settings):
+def people(django_user_model, settings, role_groups):
     from django.contrib.auth.models import Group
 
     settings.MFA_WEBAUTHN_ALLOW_INSECURE_ORIGIN = True  # the live server is http://localhost

@@ -121,12 +121,17 @@ class Shop:
     supplier: object
     standing: dict  # "own" / "other": a weekly standing order of the buyer's / second buyer's
     notices: dict  # "own" / "other": a notification for the buyer / the second buyer
+    team_admin: object = None  # manages the team (the Team page)
+    staff: object = None  # orders on a buyer's behalf
+    invitation: object = None  # an open invitation (the team admin's)
+    join_path: str = ""  # its link
     start: dict = field(default_factory=dict)  # the snapshot every case starts from
     _refs: dict = field(default_factory=dict)
     visitors: dict = field(default_factory=dict)
 
     def visitor(self, name: str) -> Visitor:
-        """ "buyer", "other_buyer", "approver" or "anonymous", signed in once per test."""
+        """ "buyer", "other_buyer", "approver", "team_admin", "staff" or "anonymous", signed in
+        once per test."""
         if name not in self.visitors:
             user = None if name == "anonymous" else getattr(self, name)
             self.visitors[name] = Visitor(user)
@@ -156,6 +161,9 @@ class Shop:
             "@refused_dear_line": refused_lines[1].pk,
             "@uid": urlsafe_base64_encode(force_bytes(self.buyer.pk)),
             "@token": default_token_generator.make_token(self.buyer),
+            "@member:buyer": self.buyer.pk, "@member:other": self.other_buyer.pk,
+            "@member:team_admin": self.team_admin.pk, "@member:staff": self.staff.pk,
+            "@invitation": self.invitation.pk,
         }  # fmt: skip
 
     def segment(self, value: str) -> str:
@@ -252,6 +260,11 @@ SNAPSHOT = {  # table → the columns a request may write (every row a request c
     "notifications_notification": "id, recipient_id, read_at",
     "notifications_preference": "id, user_id, kind, delivery",
     "notifications_digestsettings": "id, user_id, hour",
+    "auth_user": "id, username, first_name, last_name, email, is_active",
+    "auth_user_groups": "id, user_id, group_id",
+    "people_invitation": "id, token_digest, accepted_at, revoked_at",
+    "orders_app_buyersettings": "id, approval_threshold",
+    "accounts_teamsettings": "id, order_visibility",
 }
 
 
@@ -379,6 +392,17 @@ def shop(
                                              subject="Order placed", url="/orders/"),
     }  # fmt: skip
     assert_within_policy()
+    from django.contrib.auth.models import Group
+
+    from people.services import member_invite
+
+    team_admin = type(buyer).objects.create_user("tara", password="pw-tara-123")
+    team_admin.groups.add(*Group.objects.filter(name__in=["Buyers", "Approvers", "Team admins"]))
+    staff = type(buyer).objects.create_user("sam", password="pw-sam-123", is_staff=True)
+    invitation = member_invite(by=team_admin, email="nia@example.com", role="buyer")
+    from notifications.models import Notification
+
+    join_path = Notification.objects.get(kind="invitation").url
     # Django's test setup makes every template render send a signal that the test client
     # answers with a copy of the context; nothing here reads them, and every case paid for them.
     monkeypatch.setattr(Template, "_render", _TestState.saved_data.template_render)
@@ -403,6 +427,10 @@ def shop(
         supplier=web_supplier,
         standing=standing,
         notices=notices,
+        team_admin=team_admin,
+        staff=staff,
+        invitation=invitation,
+        join_path=join_path,
     )
     shop._refs = shop.refs
     yield shop

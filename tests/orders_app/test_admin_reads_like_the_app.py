@@ -65,3 +65,22 @@ def test_adding_a_user_asks_for_name_and_e_mail(admin_client):
         "buyer_settings-TOTAL_FORMS": "0", "buyer_settings-INITIAL_FORMS": "0",
     })  # fmt: skip
     assert get_user_model().objects.get(username="nia").email == "nia@cafe.test"
+
+
+def test_staff_see_sign_in_factors_but_never_their_secrets_and_can_remove_one(
+    admin_client, buyer, django_capture_on_commit_callbacks
+):
+    from allauth.mfa.models import Authenticator
+    from allauth.mfa.totp.internal.auth import TOTP
+
+    from accounts.models import AuditEntry
+    from notifications.models import Notification
+
+    secret = "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP"
+    factor = TOTP.activate(buyer, secret).instance
+    page = admin_client.get(reverse("admin:mfa_authenticator_change", args=[factor.pk])).text
+    assert "buyer" in page and secret not in page
+    admin_client.post(reverse("admin:mfa_authenticator_delete", args=[factor.pk]), {"post": "yes"})
+    assert not Authenticator.objects.filter(pk=factor.pk).exists()
+    assert AuditEntry.objects.get(action="mfa_changed").summary.startswith("Staff removed")
+    assert Notification.objects.get(kind="account_security", recipient=buyer)

@@ -214,3 +214,24 @@ def test_the_order_visibility_choice_is_saved_and_audited(admin_client):
     response = admin_client.post(reverse("people:visibility"), {"order_visibility": "all"})
     assert response.status_code == 302
     assert TeamSettings.objects.get().order_visibility == "own"
+
+
+def test_a_refused_role_change_leaves_the_threshold_as_it_was(admin_client, team_admin):
+    """Role and threshold are one change: the last team admin stepping down with a new
+    threshold changes neither."""
+    response = admin_client.post(
+        reverse("people:member_update", args=[team_admin.pk]),
+        {f"m{team_admin.pk}-role": "buyer", f"m{team_admin.pk}-threshold": "10"},
+    )
+    assert response.status_code == 400
+    assert not BuyerSettings.objects.filter(approval_threshold=10).exists()
+
+
+def test_a_user_name_someone_has_is_refused_next_to_the_field(admin_client, buyer):
+    from django.test import Client
+
+    invite(admin_client)
+    response = Client().post(join_link(), {**JOIN, "username": "BUYER"})
+    assert response.status_code == 400
+    assert 'id="id_username_error"' in response.text and "is taken" in response.text
+    assert Invitation.objects.get().state == "pending"

@@ -30,9 +30,10 @@ ANONYMOUS_ALLOWED = {
 }
 # URL parameters naming one buyer's own things: another buyer gets a 404.
 PER_BUYER = {"order_id", "line_id", "notification_id", "standing_id", "standing_line_id"}
-# Parameters naming what the whole team shares by design (the address book, the catalog, the
-# saved lists), a password-reset link, or the admin's own (the admin is for staff only).
-SHARED = {"address_id", "sku", "list_id", "item_id", "uidb64", "token"}
+# Parameters naming what the whole team shares by design (the address book, the catalog and its
+# pictograms, the saved lists), a password-reset link, or the admin's own (the admin is for
+# staff only).
+SHARED = {"address_id", "sku", "list_id", "item_id", "uidb64", "token", "version", "name"}
 ADMIN = {"app_label", "object_id", "content_type_id", "url", "id", "pk"}
 # Parameters of the Team page's actions: team admins only (tests/accounts/test_role_matrix.py).
 TEAM = {"member_id", "invitation_id"}
