@@ -61,6 +61,13 @@ bench-scaleout: $(STAMP)
 	$(PY) -m pip install --quiet -e ".[bench]"
 	$(PY) bench/scaleout.py
 
+# The chaos run (as root; needs PostgreSQL 15's binaries and redis-server, and starts its own of
+# each on free ports): the production stack while its parts are killed and stopped, buyers
+# ordering throughout (about 6 minutes). See docs/benchmarks.md.
+.PHONY: chaos
+chaos: $(STAMP)
+	$(PY) bench/chaos.py
+
 .PHONY: screenshots
 # Screenshots of every main page (desktop and phone width) into docs/screenshots/, from a
 # throwaway database, sandbox and server (needs Chromium: CHROMIUM_PATH, default /usr/bin/chromium).

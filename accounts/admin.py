@@ -31,6 +31,13 @@ class CupboardUserAdmin(UserAdmin):
 
     list_display = ["username", "first_name", "last_name", "email", "roles", "is_active",
                     "last_login"]  # fmt: skip
+    # Adding someone asks for their name and e-mail too (mails and password resets need it);
+    # team admins usually invite people from the Team page instead.
+    add_fieldsets = [
+        (None, {"classes": ["wide"],
+                "fields": ["username", "first_name", "last_name", "email", "usable_password",
+                           "password1", "password2"]}),
+    ]  # fmt: skip
 
     def get_queryset(self, request):
         return super().get_queryset(request).prefetch_related("groups")

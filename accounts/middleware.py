@@ -5,11 +5,12 @@ from django.contrib.auth import logout
 from django.contrib.auth import middleware as auth_middleware
 from django.contrib.auth.views import redirect_to_login
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import resolve_url
+from django.shortcuts import redirect, resolve_url
 from django_htmx.http import HttpResponseClientRedirect
 
 from accounts.audit import client_address
 from accounts.ip import client_ip
+from accounts.mfa import SETUP_REQUIRED, has_second_factor
 
 RENEWED_AT = "_idle_renewed_at"
 SIGNED_IN_AT = "_signed_in_at"
@@ -46,7 +47,18 @@ class LoginRequiredMiddleware(auth_middleware.LoginRequiredMiddleware):
     """Django's, except for htmx requests: when a session has ended, a fragment request (a
     filter change, an add to cart, the tracking poll) would otherwise follow the redirect and
     swap the login page into a corner of the page. It gets an `HX-Redirect` instead, so the
-    whole page goes to log in — and comes back to that page, not to the fragment's URL."""
+    whole page goes to log in — and comes back to that page, not to the fragment's URL. And
+    allauth's second-factor and passkey steps of the login are open (they are the login)."""
+
+    # allauth's pages of the login itself: the second-factor step (the password is checked,
+    # nobody is logged in yet) and signing in with a passkey.
+    LOGIN_STEPS = {"mfa_authenticate", "mfa_login_webauthn"}
+
+    def process_view(self, request, view_func, view_args, view_kwargs):
+        match = request.resolver_match
+        if match is not None and match.url_name in self.LOGIN_STEPS:
+            return None
+        return super().process_view(request, view_func, view_args, view_kwargs)
 
     def handle_no_permission(self, request, view_func):
         if not request.htmx:
@@ -73,3 +85,26 @@ class AuditAddressMiddleware:
             return self.get_response(request)
         finally:
             client_address.reset(token)
+
+
+class MfaSetupMiddleware:
+    """A person whose role needs a second factor (accounts.mfa.mfa_required) and who logged in
+    without one is kept on the security pages until they add one: every other page sends them
+    there (htmx requests with HX-Redirect). The flag is set at login (accounts/views.py)."""
+
+    ALLOWED_PREFIXES = ("/account/security/", "/logout/", "/static/", "/account/reauthenticate/")
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        user = getattr(request, "user", None)
+        if user is not None and user.is_authenticated and request.session.get(SETUP_REQUIRED):
+            if has_second_factor(user):
+                del request.session[SETUP_REQUIRED]
+            elif not request.path.startswith(self.ALLOWED_PREFIXES):
+                target = resolve_url("mfa_index")
+                if request.headers.get("HX-Request"):  # (before django-htmx's middleware)
+                    return HttpResponseClientRedirect(target)
+                return redirect(target)
+        return self.get_response(request)

@@ -1,12 +1,43 @@
-"""Logging out: Django's LogoutView logs out on POST only (a GET could be forged by any page);
-a GET — a bookmark, a typed /logout/ — asks first instead of answering a blank 405."""
+"""Logging in and out.
 
+Logging in: Django's login form checks the password (django-axes counts failures and locks);
+its success goes through django-allauth's login flow, which asks for a second factor when the
+person has one (accounts/mfa.py) before the session is made. Someone whose role needs a second
+factor and has none is sent to set one up (MfaSetupMiddleware).
+
+Logging out: Django's LogoutView logs out on POST only (a GET could be forged by any page); a
+GET — a bookmark, a typed /logout/ — asks first instead of answering a blank 405."""
+
+from allauth.account.internal.flows.login import perform_password_login, record_authentication
+from allauth.account.models import Login
 from django.contrib.auth import views as auth_views
 from django.http import HttpRequest, HttpResponse
 from django.template.response import TemplateResponse
 from django.views.decorators.http import require_http_methods
 
+from accounts.forms import LoginForm
+from accounts.mfa import SETUP_REQUIRED, has_second_factor, mfa_required
+
 _log_out = auth_views.LogoutView.as_view()
+
+
+class LoginView(auth_views.LoginView):
+    authentication_form = LoginForm
+    redirect_authenticated_user = True
+
+    def form_valid(self, form):
+        user = form.get_user()
+        login = Login(user=user, redirect_url=self.get_success_url())
+        response = perform_password_login(self.request, {"username": user.get_username()}, login)
+        if self.request.user.is_authenticated:  # signed in: no second factor was asked for
+            # The password was just typed: setting up a factor now needs no second typing.
+            record_authentication(self.request, user, method="password", reauthenticated=True)
+            if mfa_required(user) and not has_second_factor(user):
+                self.request.session[SETUP_REQUIRED] = True
+        return response
+
+
+login = LoginView.as_view()
 
 
 @require_http_methods(["GET", "POST"])

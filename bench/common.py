@@ -287,12 +287,12 @@ def start_stack(
             log=tmp / "gunicorn.log",
         ),
         "worker-default": procs.start(
-            [PYTHON, MANAGE, "db_worker", "--queue-name", "default", "--no-reload"],
+            [PYTHON, MANAGE, "run_worker", "--queue-name", "default", "--no-reload"],
             env=env,
             log=tmp / "worker-default.log",
         ),
         "worker-catalog": procs.start(
-            [PYTHON, MANAGE, "db_worker", "--queue-name", "catalog", "--no-reload"],
+            [PYTHON, MANAGE, "run_worker", "--queue-name", "catalog", "--no-reload"],
             env=env,
             log=tmp / "worker-catalog.log",
         ),

@@ -671,8 +671,8 @@ def start_stack(
         )
         bases.append((f"http://127.0.0.1:{port}", proc, log))
     for role, args in (
-        ("worker default", ["db_worker", "--queue-name", "default", "--no-reload"]),
-        ("worker catalog", ["db_worker", "--queue-name", "catalog", "--no-reload"]),
+        ("worker default", ["run_worker", "--queue-name", "default", "--no-reload"]),
+        ("worker catalog", ["run_worker", "--queue-name", "catalog", "--no-reload"]),
         ("scheduler", ["run_scheduler"]),
     ):
         logs[role] = tmp / f"{role.replace(' ', '-')}.log"

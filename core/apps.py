@@ -10,7 +10,12 @@ class CoreConfig(AppConfig):
     verbose_name = "Cupboard core"
 
     def ready(self):
-        from core import once, scheduler
+        from django.conf import settings
+
+        from core import logs, once, scheduler
+
+        if settings.LOG_FORMAT == "json":
+            logs.log_uncaught_exceptions()
 
         scheduler.register(
             scheduler.Job(

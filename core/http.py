@@ -1,10 +1,11 @@
-"""Where to send the browser after a form (the page it came from, if that page is ours), and
-links to this site from outside it."""
+"""Where to send the browser after a form (the page it came from, if that page is ours), links
+to this site from outside it, and the 403 page with a reason the person can act on."""
 
 from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.http import HttpRequest
+from django.template.response import TemplateResponse
 from django.utils.http import url_has_allowed_host_and_scheme
 
 
@@ -29,3 +30,9 @@ def safe_next(request: HttpRequest, default: str = "") -> str:
 def absolute_url(path: str) -> str:
     """A path of this site as a full URL, for links that leave it (mails, webhooks)."""
     return settings.SITE_URL.rstrip("/") + path
+
+
+def refused(request: HttpRequest, reason: str) -> TemplateResponse:
+    """The 403 page, saying why and who may (a raised PermissionDenied's words are for
+    developers and are never shown)."""
+    return TemplateResponse(request, "403.html", {"reason": reason}, status=403)

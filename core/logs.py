@@ -5,11 +5,17 @@ looks sane) or makes one, keeps it in a context variable for the duration of the
 returns it in the response. `RequestIdFilter` stamps it on every log record made meanwhile —
 including the Cup Source client's lines — so one buyer's request can be followed through the
 logs. Outside a request (the worker, commands) the id is "-".
+
+Under LOG_FORMAT=json, `log_uncaught_exceptions` (installed by the core app) makes a crash — an
+exception nothing caught, in the main thread or another — one JSON line too, traceback inside,
+instead of Python's plain-text traceback on stderr.
 """
 
 import json
 import logging
 import re
+import sys
+import threading
 import uuid
 from contextvars import ContextVar
 
@@ -54,3 +60,25 @@ class JsonFormatter(logging.Formatter):
         if record.exc_info:
             entry["exception"] = self.formatException(record.exc_info)
         return json.dumps(entry, ensure_ascii=False)
+
+
+def log_uncaught_exceptions() -> None:
+    crash = logging.getLogger("cupboard.crash")
+
+    def main_thread(kind, value, traceback):
+        if issubclass(kind, KeyboardInterrupt):
+            return sys.__excepthook__(kind, value, traceback)
+        crash.critical("Uncaught exception: %s", kind.__name__, exc_info=(kind, value, traceback))
+
+    def other_thread(args):
+        if args.exc_type is SystemExit:
+            return
+        crash.critical(
+            "Uncaught exception in thread %s: %s",
+            args.thread.name if args.thread else "?",
+            args.exc_type.__name__,
+            exc_info=(args.exc_type, args.exc_value, args.exc_traceback),
+        )
+
+    sys.excepthook = main_thread
+    threading.excepthook = other_thread

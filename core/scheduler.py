@@ -8,15 +8,22 @@ Each job is enqueued at most once per interval across every scheduler process: t
 claimed with an atomic `add` on the shared cache, so running two schedulers by mistake (or one
 per host) does not double the work; and a job whose last copy still waits in the queue (a worker
 busy with a long task) is not enqueued again.
+
+`run` is `manage.py run_scheduler`'s loop: a round that fails — the database or Redis down — is
+logged and tried again after a backoff (core/resilience.py); the scheduler never exits on it.
 """
 
 import logging
+import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from django.conf import settings
 from django.core.cache import caches
 from django.utils.module_loading import import_string
+
+from core.backups import fenced
+from core.resilience import Backoff, outage_seen
 
 logger = logging.getLogger(__name__)
 
@@ -56,7 +63,10 @@ def _waiting_in_queue(job: Job) -> bool:
 
 
 def tick(jobs: list[Job] | None = None) -> list[str]:
-    """Enqueue every job whose interval has passed; return the names of those enqueued."""
+    """Enqueue every job whose interval has passed; return the names of those enqueued. Nothing
+    while a restore runs (core/backups.py)."""
+    if fenced():
+        return []
     cache = caches["shared"]
     enqueued = []
     for job in JOBS if jobs is None else jobs:
@@ -67,3 +77,40 @@ def tick(jobs: list[Job] | None = None) -> list[str]:
             logger.info("Scheduled %s", job.name)
             enqueued.append(job.name)
     return enqueued
+
+
+def run(
+    *,
+    interval: float,
+    running: Callable[[], bool],
+    once: bool = False,
+    report: Callable[[str], None] = lambda name: None,
+    backoff: Backoff | None = None,
+    pause: Callable[[float], None] | None = None,
+) -> None:
+    """Tick every `interval` seconds while `running()`; after a failed tick, wait the backoff's
+    time instead and go on (with `once`, tick once and return; a failure is logged)."""
+    backoff = backoff or Backoff()
+    while running():
+        try:
+            names = tick()
+        except Exception as exc:
+            wait = backoff.failed()
+            outage_seen("A scheduler round", exc, wait)
+        else:
+            backoff.succeeded()
+            wait = interval
+            for name in names:
+                report(name)
+        if once:
+            return
+        (pause or _pause_while(running))(wait)
+
+
+def _pause_while(running: Callable[[], bool]) -> Callable[[float], None]:
+    def pause(seconds: float) -> None:  # in short steps, so that SIGTERM is heard at once
+        deadline = time.monotonic() + seconds
+        while running() and (left := deadline - time.monotonic()) > 0:
+            time.sleep(min(0.5, left))
+
+    return pause

@@ -303,6 +303,7 @@ class ClientCore:
         clock: Callable[[], float],
         user_agent: str,
         on_result: Callable[[int | str], object] | None = None,
+        on_attempt: Callable[[str, str, int | str, float], object] | None = None,
     ) -> None:
         if not api_key:
             raise ValueError("api_key must not be empty")
@@ -318,6 +319,7 @@ class ClientCore:
         self.budget_max_wait = budget_max_wait
         self.clock = clock
         self.on_result = on_result
+        self.on_attempt = on_attempt
         self.headers = {
             "Authorization": f"Bearer {api_key}",
             "Accept": "application/json",
@@ -451,13 +453,17 @@ class Call[T]:
             self.attempt,
             request_id,
         )
-        if self.core.on_result is not None:
+        hooks = [
+            (self.core.on_result, (result,)),
+            (self.core.on_attempt, (self.spec.method, self.spec.path, result, elapsed_ms / 1000)),
+        ]
+        for hook, args in hooks:
+            if hook is None:
+                continue
             try:
-                self.core.on_result(result)
+                hook(*args)
             except Exception:  # the caller's hook must not turn an answer into a failure
-                logger.exception(
-                    "on_result hook failed for %s %s", self.spec.method, self.spec.path
-                )
+                logger.exception("A hook failed for %s %s", self.spec.method, self.spec.path)
 
     def _observe_rate_limit(self, response: httpx.Response, retry_after: float | None) -> None:
         budget = self.core.budget

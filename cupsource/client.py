@@ -47,7 +47,9 @@ class CupSourceClient:
     for durations in the log) and ``rng`` (``[0, 1)``, for jitter) are injectable.
     ``on_result``, when given, is called after every attempt with what came back: the HTTP
     status (an ``int``) or the transport error's class name (a ``str``, e.g. ``"ConnectError"``)
-    — the dashboard keeps "when did the API last answer, and how" from it.
+    — the dashboard keeps "when did the API last answer, and how" from it. ``on_attempt``, when
+    given, is called after every attempt with the method, the path, that result and the seconds
+    it took (the dashboard's metrics).
 
     Use it as a context manager, or call :meth:`close`.
     """
@@ -70,6 +72,7 @@ class CupSourceClient:
         max_retry_after: float = 60.0,
         budget_max_wait: float = 90.0,
         on_result: Callable[[int | str], object] | None = None,
+        on_attempt: Callable[[str, str, int | str, float], object] | None = None,
     ) -> None:
         self._core = ClientCore(
             base_url,
@@ -81,6 +84,7 @@ class CupSourceClient:
             clock=clock,
             user_agent=user_agent,
             on_result=on_result,
+            on_attempt=on_attempt,
         )
         self._sleep = sleep
         self._http = httpx.Client(**self._core.http_options(), transport=transport)
@@ -268,6 +272,7 @@ class AsyncCupSourceClient:
         max_retry_after: float = 60.0,
         budget_max_wait: float = 90.0,
         on_result: Callable[[int | str], object] | None = None,
+        on_attempt: Callable[[str, str, int | str, float], object] | None = None,
     ) -> None:
         self._core = ClientCore(
             base_url,
@@ -279,6 +284,7 @@ class AsyncCupSourceClient:
             clock=clock,
             user_agent=user_agent,
             on_result=on_result,
+            on_attempt=on_attempt,
         )
         self._sleep = sleep
         self._http = httpx.AsyncClient(**self._core.http_options(), transport=transport)

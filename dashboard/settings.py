@@ -5,6 +5,7 @@ sandbox API. With DJANGO_DEBUG=false the process refuses to start unless SECRET_
 ALLOWED_HOSTS and CUPSOURCE_API_KEY are set.
 """
 
+import ipaddress
 import re
 from datetime import timedelta
 from decimal import Decimal, InvalidOperation
@@ -14,9 +15,12 @@ import environ
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.csp import CSP
 
+from core.env import Env
+
 BASE_DIR = Path(__file__).resolve().parent.parent
 
-env = environ.Env()
+# Strict: a boolean or number that does not parse stops startup with its name (core/env.py).
+env = Env()
 if env.bool("DJANGO_READ_DOT_ENV", default=True):
     environ.Env.read_env(BASE_DIR / ".env")
 
@@ -84,6 +88,11 @@ INSTALLED_APPS = [
     "django_htmx",
     "django_tasks_db",
     "axes",
+    # Multi-factor sign-in (TOTP, passkeys, recovery codes): django-allauth's MFA, on top of
+    # Django's own login form (accounts/views.py hands the password step to allauth's flow).
+    "allauth",
+    "allauth.account",
+    "allauth.mfa",
     # Cupboard's apps, lowest layer first (each imports only those above it in this list;
     # `make lint` checks it with import-linter, see .importlinter).
     "core",
@@ -93,6 +102,7 @@ INSTALLED_APPS = [
     "catalog_app",
     "orders_app",
     "favourites",
+    "people",
     "replenishment",
     "overview",
 ]
@@ -101,6 +111,7 @@ if SANDBOX_ENABLED:
 
 MIDDLEWARE = [
     "core.logs.RequestIdMiddleware",
+    "overview.health.HealthCheckMiddleware",  # probes: JSON by any Host, sessions never read
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
@@ -109,6 +120,8 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "accounts.middleware.LoginRequiredMiddleware",  # Django's, htmx-aware
+    "allauth.account.middleware.AccountMiddleware",
+    "accounts.middleware.MfaSetupMiddleware",  # a role that needs MFA sets it up first
     "accounts.middleware.SlidingSessionMiddleware",
     "accounts.middleware.AuditAddressMiddleware",  # the client's address in the audit log
     "django.contrib.messages.middleware.MessageMiddleware",
@@ -134,6 +147,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "orders_app.context_processors.cart_summary",
                 "orders_app.context_processors.approvals",
+                "accounts.context_processors.roles",
                 "notifications.context_processors.bell",
             ],
         },
@@ -141,6 +155,8 @@ TEMPLATES = [
 ]
 
 DATABASES = {"default": env.db("DATABASE_URL", default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}")}
+# `manage.py backup` and `restore` refuse to run on the development default (core/backups.py).
+DATABASE_CONFIGURED = env.is_set("DATABASE_URL")
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # WAL + IMMEDIATE transactions let the web server, the worker and the sandbox share one
     # file without "database is locked" errors; the test database is a file too, so that the
@@ -165,7 +181,14 @@ DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=0)
 # that cache; without it, "shared" falls back to a table in the database so that the web server
 # and the worker of a single-machine install still share one budget.
 CACHES = {"default": env.cache("CACHE_URL", default="locmemcache://cupboard")}
-if "CACHE_URL" in env.ENVIRON:
+if CACHES["default"]["BACKEND"] == "django.core.cache.backends.redis.RedisCache":
+    # Redis down is a cache miss, not a 500; the request budget alone fails closed
+    # (core/cache.py). Short timeouts: a lost server must not hold a page for long.
+    CACHES["default"]["BACKEND"] = "core.cache.FailSoftRedisCache"
+    CACHES["default"].setdefault("OPTIONS", {}).update(
+        {"socket_connect_timeout": 1, "socket_timeout": 2}
+    )
+if env.is_set("CACHE_URL"):
     CACHES["shared"] = CACHES["default"]
 else:
     # The catalog keeps its renderings here (catalog_app/listing.py: a listing ~8 KB compressed,
@@ -262,6 +285,19 @@ SECURE_CSP = {
     "frame-ancestors": [CSP.NONE],
 }
 
+# Prometheus metrics at /metrics (overview/metrics.py): off unless a bearer token or an
+# allow-list of addresses/networks is set.
+METRICS_TOKEN = env.str("METRICS_TOKEN", default="")
+METRICS_ALLOW_IPS = env.list("METRICS_ALLOW_IPS", default=[])
+for _network in METRICS_ALLOW_IPS:
+    try:
+        ipaddress.ip_network(_network, strict=False)
+    except ValueError:
+        raise ImproperlyConfigured(
+            "METRICS_ALLOW_IPS must list addresses or networks (e.g. 10.0.0.0/8), "
+            f"not {_network!r}."
+        ) from None
+
 # The audit log keeps entries for AUDIT_RETENTION_DAYS (0: for ever); the scheduler's daily
 # housekeeping deletes older ones, and expired sessions.
 AUDIT_RETENTION_DAYS = env.int("AUDIT_RETENTION_DAYS", default=365)
@@ -282,6 +318,33 @@ AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_CLIENT_IP_CALLABLE = "accounts.ip.client_ip"
 AXES_VERBOSE = False  # no banner at every start; failed logins are in the audit log
 
+# Multi-factor sign-in (django-allauth's MFA): an authenticator app (TOTP), passkeys (WebAuthn,
+# also for signing in without a password) and recovery codes. MFA_REQUIRED: team admins,
+# approvers and staff must set up a second factor at their next login (buyers may). A wrong
+# code counts as a failed login for django-axes' lockout (accounts/signals.py).
+MFA_REQUIRED = env.bool("MFA_REQUIRED", default=True)
+MFA_SUPPORTED_TYPES = ["totp", "webauthn", "recovery_codes"]
+MFA_PASSKEY_LOGIN_ENABLED = True
+MFA_TOTP_ISSUER = "Cupboard"
+MFA_RECOVERY_CODE_COUNT = 10
+MFA_FORMS = {
+    "authenticate": "accounts.mfa.AuthenticateForm",
+    "authenticate_webauthn": "accounts.mfa.AuthenticateWebAuthnForm",
+    "reauthenticate_webauthn": "accounts.mfa.ReauthenticateWebAuthnForm",
+    "login_webauthn": "accounts.mfa.LoginWebAuthnForm",
+    "add_webauthn": "accounts.mfa.AddWebAuthnForm",
+}
+MFA_ADAPTER = "accounts.mfa.MFAAdapter"
+# Browsers allow passkeys on http://localhost only; the check is relaxed in development.
+MFA_WEBAUTHN_ALLOW_INSECURE_ORIGIN = env.bool("MFA_WEBAUTHN_ALLOW_INSECURE_ORIGIN", default=DEBUG)
+ACCOUNT_ADAPTER = "accounts.mfa.AccountAdapter"
+ACCOUNT_LOGIN_METHODS = {"username"}
+ACCOUNT_EMAIL_VERIFICATION = "none"
+ACCOUNT_SIGNUP_FIELDS = ["username*", "password1*"]
+ACCOUNT_REAUTHENTICATION_TIMEOUT = (
+    15 * 60
+)  # seconds after login that factor changes need no re-entry
+
 # Orders over the buyer's spending threshold wait for an approver (see accounts/). The
 # organisation default, in USD; a buyer's own threshold is set in the admin (Buyer settings).
 try:
@@ -290,6 +353,15 @@ except InvalidOperation as exc:
     raise ImproperlyConfigured("APPROVAL_THRESHOLD must be an amount in USD, e.g. 2500.00") from exc
 if not APPROVAL_THRESHOLD.is_finite() or APPROVAL_THRESHOLD < 0:
     raise ImproperlyConfigured("APPROVAL_THRESHOLD must be an amount in USD, e.g. 2500.00")
+
+# Roles (accounts/roles.py). ORDER_VISIBILITY: whether buyers see the team's orders (read-only)
+# or only their own; a team admin may choose otherwise on the Team page.
+ORDER_VISIBILITY = env.str("ORDER_VISIBILITY", default="team")
+if ORDER_VISIBILITY not in {"team", "own"}:
+    raise ImproperlyConfigured(
+        f"ORDER_VISIBILITY must be 'team' or 'own', not {ORDER_VISIBILITY!r}."
+    )
+INVITATION_DAYS = 3  # an invitation link works for 72 hours
 
 # E-mail (notifications, password reset): through the SMTP server EMAIL_URL names, e.g.
 # smtp+tls://user:password@mail.example.com:587. Without it, development keeps every mail in a
@@ -307,7 +379,7 @@ if _email["EMAIL_BACKEND"] == "django.core.mail.backends.smtp.EmailBackend":
         "use_ssl": _email.get("EMAIL_USE_SSL", False),
         "timeout": 10,
     }
-if DEBUG and "EMAIL_URL" not in env.ENVIRON:
+if DEBUG and not env.is_set("EMAIL_URL"):
     MAILERS = {"default": {"BACKEND": "notifications.backends.OutboxBackend"}}
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="Cupboard <cupboard@localhost>")
 PASSWORD_RESET_TIMEOUT = 3 * 3600  # seconds a reset link works

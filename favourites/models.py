@@ -9,7 +9,7 @@ from django.conf import settings
 from django.db import models
 
 from catalog_app.models import Product
-from orders_app.quantities import MAX_UNITS
+from orders_app.quantities import MAX_UNITS, UnitsOfProduct
 
 
 class Favourite(models.Model):
@@ -47,7 +47,7 @@ class SavedList(models.Model):
         return self.name
 
 
-class SavedListItem(models.Model):
+class SavedListItem(UnitsOfProduct, models.Model):
     saved_list = models.ForeignKey(SavedList, on_delete=models.CASCADE, related_name="items")
     product = models.ForeignKey(Product, on_delete=models.CASCADE, related_name="+")
     qty = models.PositiveIntegerField(help_text="Units")
@@ -65,11 +65,3 @@ class SavedListItem(models.Model):
 
     def __str__(self):
         return f"{self.qty} × {self.product.sku} on {self.saved_list}"
-
-    @property
-    def cases(self) -> int:
-        return self.qty // self.product.case_pack
-
-    @property
-    def line_total(self):
-        return self.product.unit_price * self.qty

@@ -7,8 +7,9 @@ from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from accounts.roles import is_team_admin
 from catalog_app.models import Product
-from core.http import safe_next
+from core.http import refused, safe_next
 from core.once import AlreadyDone
 from favourites.forms import (
     ItemQuantityForm,
@@ -88,6 +89,11 @@ def list_create(request: HttpRequest) -> HttpResponse:
     return _index(request, form, status=400)
 
 
+def _may_delete(user, saved_list: SavedList) -> bool:
+    """The team's lists are shared: whoever made one, or a team admin, deletes it."""
+    return saved_list.created_by_id == user.pk or is_team_admin(user)
+
+
 @require_GET
 def list_detail(request: HttpRequest, list_id: int) -> TemplateResponse:
     saved_list = get_object_or_404(SavedList, pk=list_id)
@@ -111,6 +117,7 @@ def _detail(request, saved_list, *, item_form=None, rename_form=None, problems=N
         "blocked": any(not row["check"].ok for row in rows),
         "item_form": item_form or ListItemForm(initial={"unit": "cases"}),
         "rename_form": rename_form or SavedListForm(initial={"name": saved_list.name}),
+        "may_delete": _may_delete(request.user, saved_list),
     }
     return TemplateResponse(request, "favourites/list_detail.html", context, status=status)
 
@@ -135,6 +142,8 @@ def list_rename(request: HttpRequest, list_id: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def list_delete(request: HttpRequest, list_id: int) -> HttpResponse:
     saved_list = get_object_or_404(SavedList, pk=list_id)
+    if not _may_delete(request.user, saved_list):
+        return refused(request, "A shared list is deleted by whoever made it or by a team admin.")
     if request.method == "GET":
         return TemplateResponse(
             request, "favourites/list_confirm_delete.html", {"saved_list": saved_list}

@@ -6,6 +6,9 @@
         template="orders_app/mail/placed",      # .txt and .html, rendered with the event's context
         description="Cup Source accepted your order: its lines, totals, ship-to and id.",
     ))
+
+An `essential` kind (account and security mail) is always e-mailed at once, whatever the
+preferences, and is not offered on the preferences page.
 """
 
 from dataclasses import dataclass
@@ -26,6 +29,9 @@ class Kind:
     template: str  # path without the extension: <template>.txt and <template>.html
     default: str = IMMEDIATELY
     audience: str = "buyer"  # "buyer", "approver" or "staff": who is offered the preference
+    # Account and security mail (an invitation, an e-mail confirmation, a new sign-in factor):
+    # always sent at once, never offered as a preference, no unsubscribe link.
+    essential: bool = False
 
 
 KINDS: dict[str, Kind] = {}

@@ -30,6 +30,9 @@ class Notification(models.Model):
     subject = models.CharField(max_length=200)
     url = models.CharField(max_length=300, blank=True, help_text="A path of this site.")
     context = models.JSONField(default=dict, help_text="What the mail shows, as it was then.")
+    to_email = models.EmailField(
+        blank=True, help_text="Sent to this address instead of the recipient's (e.g. a new one)."
+    )
     created_at = models.DateTimeField(auto_now_add=True, db_index=True)
     read_at = models.DateTimeField(null=True, blank=True)
     email_state = models.CharField(

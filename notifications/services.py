@@ -66,12 +66,15 @@ def notify(
     subject: str,
     url: str = "",
     context: dict | None = None,
+    email: str = "",
 ) -> None:
     """Record that `event` happened for each of `recipients` (users), once: a second call with
     the same event for the same person adds nothing. Call it inside the transaction that makes
-    the change; the team's webhooks get it too."""
+    the change; the team's webhooks get it too. With `email`, the mail goes to that address
+    instead of the recipient's, even if their account is not active yet (an invitation, a new
+    address to confirm), and it stays out of the bell (its link is for that mailbox only)."""
     _to_webhooks(kind=kind, event=event, subject=subject, url=url)
-    users = {user.pk: user for user in recipients if user is not None and user.is_active}
+    users = {user.pk: user for user in recipients if user is not None and (user.is_active or email)}
     if not users:
         return
     now = timezone.now()
@@ -84,8 +87,10 @@ def notify(
             subject=subject[:200],
             url=url,
             context=context or {},
-            email_state=_email_state(user, deliveries[user.pk]),
+            to_email=email,
+            email_state=_email_state(email or user.email, kind, deliveries[user.pk]),
             next_attempt_at=now,
+            read_at=now if email else None,
         )
         for user in users.values()
     ]
@@ -95,8 +100,12 @@ def notify(
     transaction.on_commit(_deliver_soon)
 
 
-def _email_state(user, delivery: str) -> str:
-    if not user.email or delivery == kinds.OFF:
+def _email_state(address: str, kind: str, delivery: str) -> str:
+    if not address:
+        return EmailState.SKIPPED
+    if kinds.get(kind).essential:
+        return EmailState.PENDING
+    if delivery == kinds.OFF:
         return EmailState.SKIPPED
     return EmailState.HELD if delivery == kinds.DIGEST else EmailState.PENDING
 
@@ -143,7 +152,7 @@ def preferences_of(user) -> list[dict]:
     return [
         {"kind": kind, "delivery": chosen.get(kind.key, kind.default)}
         for kind in kinds.KINDS.values()
-        if kind.audience in audiences
+        if kind.audience in audiences and not kind.essential
     ]
 
 
@@ -292,8 +301,9 @@ def build_mail(notification: Notification) -> EmailMultiAlternatives:
         subject=notification.subject,
         template=kind.template,
         context=context,
-        unsubscribe_kind=kind.key,
+        unsubscribe_kind=None if kind.essential else kind.key,
         message_id=f"<notification-{notification.pk}@{_host()}>",
+        to=notification.to_email or user.email,
     )
 
 
@@ -307,20 +317,22 @@ def mail_context(user, kind=None) -> dict:
             absolute_url(
                 reverse("notifications:unsubscribe", args=[unsubscribe_token(user, kind.key)])
             )
-            if kind is not None
+            if kind is not None and not kind.essential
             else ""
         ),
     }
 
 
-def _mail(*, user, subject, template, context, unsubscribe_kind=None, message_id=None):
+def _mail(*, user, subject, template, context, unsubscribe_kind=None, message_id=None, to=""):
     text = render_to_string(f"{template}.txt", context).strip() + "\n"
     html = render_to_string(f"{template}.html", context)
     headers = {"Message-ID": message_id or make_msgid(domain=_host())}
     if unsubscribe_kind is not None:
         headers["List-Unsubscribe"] = f"<{context['unsubscribe_url']}>"
         headers["List-Unsubscribe-Post"] = "List-Unsubscribe=One-Click"
-    message = EmailMultiAlternatives(subject=subject, body=text, to=[user.email], headers=headers)
+    message = EmailMultiAlternatives(
+        subject=subject, body=text, to=[to or user.email], headers=headers
+    )
     message.attach_alternative(html, "text/html")
     return message
 

@@ -24,9 +24,15 @@ from notifications.services import (
 )
 
 
+def _shown(request: HttpRequest):
+    """The user's notifications in the app: not those mailed to another address (an e-mail
+    confirmation's link is for that mailbox only)."""
+    return Notification.objects.filter(recipient=request.user, to_email="")
+
+
 @require_GET
 def notification_list(request: HttpRequest) -> TemplateResponse:
-    notifications = Notification.objects.filter(recipient=request.user)
+    notifications = _shown(request)
     page = Paginator(notifications, 25).get_page(request.GET.get("page"))
     return TemplateResponse(request, "notifications/index.html", {"page": page})
 
@@ -49,7 +55,7 @@ def notification_read_all(request: HttpRequest) -> HttpResponse:
 def _list_changed(request: HttpRequest) -> HttpResponse:
     if not request.htmx:
         return redirect("notifications:list")
-    notifications = Notification.objects.filter(recipient=request.user)
+    notifications = _shown(request)
     page = Paginator(notifications, 25).get_page(request.POST.get("page"))
     response = TemplateResponse(request, "notifications/index.html#notice-list", {"page": page})
     return trigger_client_event(response, "notificationsRead")

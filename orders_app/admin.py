@@ -6,6 +6,7 @@ from django.utils.html import format_html
 
 from accounts.admin import CupboardUserAdmin
 from orders_app.models import Address, BuyerSettings, Cart, CartLine, Order, OrderEvent, OrderLine
+from orders_app.notices import money
 from orders_app.services import (
     address_create,
     address_delete,
@@ -59,7 +60,12 @@ admin.site.register(get_user_model(), BuyingUserAdmin)
 
 @admin.register(BuyerSettings)
 class BuyerSettingsAdmin(admin.ModelAdmin):
-    list_display = ["user", "approval_threshold", "default_address"]
+    list_display = ["user", "threshold", "default_address"]
+
+    @admin.display(description="spending threshold", ordering="approval_threshold")
+    def threshold(self, row: BuyerSettings) -> str:
+        return money(row.approval_threshold) or "the default"
+
     search_fields = ["user__username", "user__first_name", "user__last_name"]
     list_select_related = ["user", "default_address"]
 
@@ -80,9 +86,18 @@ class CartAdmin(admin.ModelAdmin):
 class OrderLineInline(admin.TabularInline):
     model = OrderLine
     extra = 0
-    fields = ["sku", "name", "qty", "unit_price", "line_total"]
+    fields = ["sku", "name", "qty", "unit_price_display", "line_total_display"]
     readonly_fields = fields
     can_delete = False
+
+    @admin.display(description="unit price")
+    def unit_price_display(self, line: OrderLine) -> str:
+        whole, _, cents = f"{line.unit_price:,.4f}".partition(".")
+        return f"${whole}.{cents.rstrip('0').ljust(2, '0')}"  # $0.048, $1.25, $3.00
+
+    @admin.display(description="line total")
+    def line_total_display(self, line: OrderLine) -> str:
+        return money(line.line_total)
 
     def has_add_permission(self, request, obj=None):
         return False
@@ -104,8 +119,8 @@ class OrderAdmin(admin.ModelAdmin):
     """The submission ledger. Its fields are written by the ledger only, so they are read-only
     here; staff can nudge a stuck order with the actions."""
 
-    list_display = ["reference", "placed_by", "state", "supplier_order_id", "supplier_status",
-                    "total", "created_at", "attempts"]  # fmt: skip
+    list_display = ["reference", "placed_by", "status", "supplier_order_id", "amount",
+                    "created_at", "attempts"]  # fmt: skip
     list_filter = [
         "state",
         "supplier_status",
@@ -114,17 +129,18 @@ class OrderAdmin(admin.ModelAdmin):
     ]
     search_fields = ["reference", "po_number", "supplier_order_id", "placed_by__username",
                      "idempotency_key"]  # fmt: skip
-    list_select_related = ["placed_by"]
+    list_select_related = ["placed_by", "placed_on_behalf_by"]
     date_hierarchy = "created_at"
     inlines = [OrderLineInline, OrderEventInline]
     fieldsets = [
-        (None, {"fields": ["reference", "placed_by", "state", "po_number", "address", "notes",
-                           "created_at"]}),
+        (None, {"fields": ["reference", "placed_by", "placed_on_behalf_by", "status", "state",
+                           "po_number", "address", "notes", "created_at"]}),
         ("Ledger", {"fields": ["idempotency_key", "attempts", "next_attempt_at", "claimed_until",
                                "problem", "problem_details"]}),
-        ("Cup Source", {"fields": ["supplier_order_id", "supplier_status", "expected_subtotal",
-                                   "subtotal", "shipping", "total", "currency", "accepted_at"]}),
-        ("Approval", {"fields": ["approval_threshold", "reviewed_by", "reviewed_at",
+        ("Cup Source", {"fields": ["supplier_order_id", "supplier_status", "checkout_subtotal",
+                                   "subtotal_display", "shipping_display", "total_display",
+                                   "currency", "accepted_at"]}),
+        ("Approval", {"fields": ["threshold_display", "reviewed_by", "reviewed_at",
                                  "review_comment"]}),
         ("Request body (POST /orders)", {"fields": ["payload_json"]}),
         ("Tracking", {"classes": ["collapse"],
@@ -134,7 +150,45 @@ class OrderAdmin(admin.ModelAdmin):
         *[f.name for f in Order._meta.fields if f.name not in {"notes", "payload", "tracking"}],
         "payload_json",
         "tracking_json",
+        "status",
+        "amount",
+        "checkout_subtotal",
+        "subtotal_display",
+        "shipping_display",
+        "total_display",
+        "threshold_display",
     ]
+
+    @admin.display(description="status", ordering="state")
+    def status(self, order: Order) -> str:
+        """As the buyer sees it ("Being prepared", "Waiting for approval")."""
+        return order.status_label
+
+    @admin.display(description="total", ordering="total")
+    def amount(self, order: Order) -> str:
+        """Cup Source's total once it answered, else the subtotal at checkout."""
+        return money(order.total) or f"{money(order.expected_subtotal)} (subtotal)"
+
+    @admin.display(description="subtotal at checkout")
+    def checkout_subtotal(self, order: Order) -> str:
+        return money(order.expected_subtotal)
+
+    @admin.display(description="subtotal")
+    def subtotal_display(self, order: Order) -> str:
+        return money(order.subtotal) or "—"
+
+    @admin.display(description="shipping")
+    def shipping_display(self, order: Order) -> str:
+        return money(order.shipping) or "—"
+
+    @admin.display(description="total")
+    def total_display(self, order: Order) -> str:
+        return money(order.total) or "—"
+
+    @admin.display(description="approval threshold")
+    def threshold_display(self, order: Order) -> str:
+        return money(order.approval_threshold) or "— (needed no approval)"
+
     actions = ["send_or_reconcile_now"]
 
     @admin.display(description="payload")

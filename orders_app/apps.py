@@ -7,11 +7,13 @@ class OrdersAppConfig(AppConfig):
     verbose_name = "Orders, carts and addresses"
 
     def ready(self):
-        from core import scheduler, user_facts
+        from core import backups, scheduler, user_facts
         from orders_app.models import Cart, CartLine, Order, cart_line_count
         from orders_app.notices import register_kinds
+        from orders_app.restore import after_restore
 
         register_kinds()
+        backups.after_restore(after_restore)
         user_facts.register(
             "cart_lines",  # the header's cart badge
             compute=cart_line_count,

@@ -1,12 +1,17 @@
 from core.user_facts import user_fact
-from orders_app.models import Order
+from orders_app.models import Order, cart_line_count
+from orders_app.on_behalf import shopper
 
 
 def cart_summary(request):
-    """The header's cart badge: how many lines the buyer's open cart has."""
+    """The header's cart badge: how many lines the buyer's open cart has (the cart of the buyer
+    a staff member orders for, named in a banner)."""
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
         return {}
+    buyer = shopper(request)
+    if buyer != user:
+        return {"cart_line_count": cart_line_count(buyer), "ordering_for": buyer}
     return {"cart_line_count": user_fact(request, "cart_lines")}
 
 

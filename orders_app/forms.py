@@ -154,6 +154,11 @@ class OrderFilterForm(forms.Form):
         ("pending", "Being sent"),
         *SupplierStatus.choices,
     ]
+    whose = forms.ChoiceField(
+        required=False,
+        label="Placed by",
+        choices=[("", "Me"), ("team", "Anyone in the team")],
+    )
     status = forms.ChoiceField(required=False, choices=STATUS_CHOICES)
     reference = forms.CharField(required=False, max_length=64, label="PO or reference")
     placed_from = forms.DateField(

@@ -15,8 +15,9 @@ from django.db import models
 from django.db.models import Q, Sum
 from django.utils import timezone
 
+from accounts.roles import TEAM_ORDERS, order_visibility
 from catalog_app.models import Product
-from orders_app.quantities import MAX_ORDER_SUBTOTAL, MAX_UNITS
+from orders_app.quantities import MAX_ORDER_SUBTOTAL, MAX_UNITS, UnitsOfProduct
 
 
 class Address(models.Model):
@@ -97,7 +98,7 @@ class Cart(models.Model):
         return f"Cart #{self.pk} of {self.user} ({self.status})"
 
 
-class CartLine(models.Model):
+class CartLine(UnitsOfProduct, models.Model):
     cart = models.ForeignKey(Cart, on_delete=models.CASCADE, related_name="lines")
     product = models.ForeignKey(Product, on_delete=models.PROTECT, related_name="+")
     qty = models.PositiveIntegerField(help_text="Units")
@@ -114,14 +115,6 @@ class CartLine(models.Model):
 
     def __str__(self):
         return f"{self.qty} × {self.product.sku}"
-
-    @property
-    def line_total(self):
-        return self.product.unit_price * self.qty
-
-    @property
-    def cases(self) -> int:
-        return self.qty // self.product.case_pack
 
     @property
     def owner_id(self) -> int | None:
@@ -153,8 +146,16 @@ class SupplierStatus(models.TextChoices):
 
 class OrderQuerySet(models.QuerySet):
     def for_user(self, user):
-        """The orders a user may see: their own."""
+        """A user's own orders: the ones they may change, cancel or reorder."""
         return self.filter(placed_by=user)
+
+    def visible_to(self, user):
+        """The orders a user may see: their own and those they entered for a buyer (staff), and
+        — when the team's orders are visible (accounts.roles.order_visibility) — everyone's,
+        read-only."""
+        if order_visibility() == TEAM_ORDERS:
+            return self.all()
+        return self.filter(Q(placed_by=user) | Q(placed_on_behalf_by=user))
 
     def due(self, now=None):
         """Queued and in-doubt orders whose next attempt is due: the worker's sweep."""
@@ -201,6 +202,15 @@ class Order(models.Model):
 
     placed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="orders"
+    )
+    placed_on_behalf_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        help_text="The staff member who entered it for the buyer (a phoned-in order); staff "
+        "never approve such an order.",
     )
     cart = models.OneToOneField(
         Cart, null=True, blank=True, on_delete=models.SET_NULL, related_name="order"

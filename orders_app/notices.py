@@ -57,7 +57,8 @@ def register_kinds() -> None:
         kinds.register(kind)
 
 
-def _money(value) -> str:
+def money(value) -> str:
+    """An amount as buyers read it: "$4,510.50" (empty for none). Mails, the admin."""
     return "" if value is None else f"${value:,.2f}"
 
 
@@ -79,24 +80,25 @@ def order_context(order: Order) -> dict:
         "reference": order.reference,
         "po": order.po_number,
         "buyer": _name(order.placed_by),
+        "staff": _name(order.placed_on_behalf_by) if order.placed_on_behalf_by_id else "",
         "lines": [
             {
                 "sku": line.sku,
                 "name": line.name,
                 "qty": f"{line.qty:,}",
                 "unit_price": f"${line.unit_price}",
-                "total": _money(line.line_total),
+                "total": money(line.line_total),
             }
             for line in lines
         ],
-        "subtotal": _money(
+        "subtotal": money(
             order.subtotal if order.subtotal is not None else order.expected_subtotal
         ),
-        "shipping": _money(order.shipping),
-        "total": _money(order.total),
+        "shipping": money(order.shipping),
+        "total": money(order.total),
         "ship_to": ship_to,
         "supplier_id": order.supplier_order_id or "",
-        "threshold": _money(order.approval_threshold),
+        "threshold": money(order.approval_threshold),
         "problem": order.problem,
         "problems": [
             f"{path}: {' '.join(messages)}"
@@ -106,11 +108,15 @@ def order_context(order: Order) -> dict:
 
 
 def notice_approval_requested(order: Order) -> None:
-    subtotal = _money(order.expected_subtotal)
+    subtotal = money(order.expected_subtotal)
     notify(
         kind="approval_requested",
         event=f"order:{order.pk}:approval-requested:{order.idempotency_key}",
-        recipients=approvers(exclude=order.placed_by),
+        recipients=[
+            user
+            for user in approvers(exclude=order.placed_by)
+            if not (order.placed_on_behalf_by_id and user.is_staff)  # staff never approve it
+        ],
         subject=f"Approve {order.reference} — {subtotal} from {_name(order.placed_by)}",
         url=reverse("orders:approval_detail", args=[order.pk]),
         context=order_context(order),
@@ -146,7 +152,7 @@ def notice_placed(order: Order) -> None:
         kind="placed",
         event=f"order:{order.pk}:placed",
         recipients=[order.placed_by],
-        subject=f"{order.reference} is placed with Cup Source ({_money(order.total)})",
+        subject=f"{order.reference} is placed with Cup Source ({money(order.total)})",
         url=reverse("orders:order_detail", args=[order.pk]),
         context=order_context(order),
     )

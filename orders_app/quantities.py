@@ -124,3 +124,16 @@ def parse_quantity(text: str, product: Product | None) -> int:
             raise QuantityParseError("Cases need a known product.")
         return to_units(product, number, CASES)
     return number
+
+
+class UnitsOfProduct:
+    """What every line of units of a product (a cart line, a saved-list item, a standing-order
+    line) shows: its whole cases and its total at the mirror's price. Needs `product`, `qty`."""
+
+    @property
+    def cases(self) -> int:
+        return self.qty // self.product.case_pack
+
+    @property
+    def line_total(self):
+        return self.product.unit_price * self.qty

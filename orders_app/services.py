@@ -278,10 +278,17 @@ def approval_threshold_for(user) -> Decimal:
 
 
 def order_place(
-    *, user, cart: Cart, address: Address, po_number: str = "", notes: str = ""
+    *,
+    user,
+    cart: Cart,
+    address: Address,
+    po_number: str = "",
+    notes: str = "",
+    on_behalf_by=None,
 ) -> Order:
     """Check the cart out into a new local order (`order_write`). Placing the same cart twice
-    (double click, two tabs) returns the order the first placing made."""
+    (double click, two tabs) returns the order the first placing made. `on_behalf_by`: the
+    staff member placing `user`'s cart for them (orders_app/on_behalf.py)."""
     with transaction.atomic():
         cart = Cart.objects.select_for_update().get(pk=cart.pk, user=user)
         if cart.status != Cart.Status.OPEN:
@@ -294,7 +301,8 @@ def order_place(
             po_number=po_number,
             notes=notes,
             cart=cart,
-            actor=user,
+            actor=on_behalf_by or user,
+            on_behalf_by=on_behalf_by,
         )
         cart.status = Cart.Status.CHECKED_OUT
         cart.save(update_fields=["status", "updated_at"])
@@ -312,6 +320,7 @@ def order_write(
     held: str = "",
     origin: str = "Order written",
     actor=None,
+    on_behalf_by=None,
 ) -> Order:
     """Write a new local order for `user` from (product, units) lines — every order comes to be
     here: the checkout (`order_place`) and a standing order's occurrence. It is `submitting`
@@ -320,7 +329,8 @@ def order_write(
     the reason — `held` for the buyer to review, change and send (`order_resubmit`) or cancel.
     Every quantity is checked (CartError with the checks, and nothing written, if one is not
     valid), and so is the order's size. `origin` starts the order's first event; `actor` is who
-    did it (None: Cupboard itself). Call it inside the transaction that causes the order."""
+    did it (None: Cupboard itself); `on_behalf_by`, the staff member who entered it for `user`.
+    Call it inside the transaction that causes the order."""
     with transaction.atomic():
         if not items:
             raise CartError("The cart is empty.")
@@ -345,8 +355,11 @@ def order_write(
             state = Order.State.HELD
         else:
             state = Order.State.PENDING_APPROVAL if needs_approval else Order.State.SUBMITTING
+        if on_behalf_by is not None:
+            origin = f"{origin} by {_name(on_behalf_by)} (staff) for {_name(user)}"
         order = Order.objects.create(
             placed_by=user,
+            placed_on_behalf_by=on_behalf_by,
             cart=cart,
             state=state,
             idempotency_key=key,
@@ -378,8 +391,12 @@ def order_write(
             notice_approval_requested(order)
         else:
             _event(order, f"{origin}; sending it to Cup Source.", actor=actor)
-        _audit_submitted(order, user)
+        _audit_submitted(order, on_behalf_by or user)
     return order
+
+
+def _name(user) -> str:
+    return user.get_full_name() or user.get_username()
 
 
 def waits_for_approval(user, total: Decimal) -> Decimal | None:
@@ -449,6 +466,11 @@ def _for_review(order: Order, approver) -> Order:
         raise ApprovalError("Only approvers can approve or reject orders.")
     if order.placed_by_id == approver.pk:
         raise ApprovalError("Nobody approves their own order: another approver decides on it.")
+    if order.placed_on_behalf_by_id is not None and approver.is_staff:
+        raise ApprovalError(
+            "Staff entered this order for the buyer, so staff never approve it: one of the "
+            "team's approvers decides."
+        )
     if order.state != Order.State.PENDING_APPROVAL:
         raise ApprovalError(
             f"Order {order.reference} is no longer waiting for approval "
@@ -474,18 +496,28 @@ def _audit_submitted(order: Order, user, *, resent: bool = False) -> None:
         Order.State.PENDING_APPROVAL: " — waits for approval",
         Order.State.HELD: " — held for the buyer's review",
     }.get(order.state, " — sending to Cup Source")
+    staff = order.placed_on_behalf_by if not resent else None
+    action = Action.ORDER_RESENT if resent else Action.ORDER_SUBMITTED
+    for_whom = ""
+    if staff is not None:
+        action, for_whom = (
+            Action.ORDER_ON_BEHALF,
+            f" for {_name(order.placed_by)} by {_name(staff)}",
+        )
     audit_record(
-        action=Action.ORDER_RESENT if resent else Action.ORDER_SUBMITTED,
+        action=action,
         actor=user,
         obj=order,
-        summary=f"Order {order.reference} {'changed, ' if resent else ''}"
+        summary=f"Order {order.reference}{for_whom} {'changed, ' if resent else ''}"
         f"(${order.expected_subtotal:,.2f})" + outcome,
         details={
             "reference": order.reference,
             "subtotal": str(order.expected_subtotal),
             "state": order.state,
             "lines": len(order.payload["items"]),
-        },
+            "buyer": order.placed_by.get_username(),
+        }
+        | ({"on_behalf_by": staff.get_username()} if staff is not None else {}),
     )
 
 
@@ -566,6 +598,18 @@ def order_reconcile(*, order: Order, client: CupSourceClient) -> Order:
     _event(order, "Cup Source has no such order; sending it again with the same key.")
     Order.objects.filter(pk=order.pk).update(claimed_until=None)
     return order_submit(order=order, client=client, priority=Priority.BACKGROUND)
+
+
+def order_found_at_supplier(*, order: Order, remote: SupplierOrder, how: str) -> Order:
+    """Cup Source has this order, which Cupboard has not recorded as accepted (after a restore,
+    orders_app/restore.py): record it as accepted — it is never sent again."""
+    _accept(order, remote, how=how)
+    return order
+
+
+def record_event(order: Order, message: str, actor=None) -> None:
+    """Add a line to the order's history (for writers outside this module)."""
+    _event(order, message, actor=actor)
 
 
 def orders_process_due(*, client: CupSourceClient, now=None) -> int:

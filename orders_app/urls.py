@@ -1,6 +1,6 @@
 from django.urls import path
 
-from orders_app.views import addresses, approvals, bulk, cart, checkout, orders
+from orders_app.views import addresses, approvals, bulk, cart, checkout, on_behalf, orders
 
 app_name = "orders"
 urlpatterns = [
@@ -15,6 +15,9 @@ urlpatterns = [
     path("cart/lines/<int:line_id>/add-lid/", cart.cart_add_lid, name="cart_add_lid"),
     # checkout
     path("checkout/", checkout.checkout, name="checkout"),
+    # staff ordering for a buyer (orders_app/on_behalf.py)
+    path("orders/on-behalf/", on_behalf.on_behalf_start, name="on_behalf"),
+    path("orders/on-behalf/stop/", on_behalf.on_behalf_stop, name="on_behalf_stop"),
     # orders and tracking
     path("orders/", orders.order_list, name="order_list"),
     path("orders/export.csv", orders.order_export, name="order_export"),

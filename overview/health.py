@@ -7,6 +7,11 @@
   five minutes (is the worker running?), makes the answer "degraded" but still 200: Cupboard
   keeps serving the catalog, carts and order history without it, so taking instances out of
   rotation would only make it worse.
+
+Both always answer JSON: `HealthCheckMiddleware` (first after the request id, see settings)
+answers them before anything else runs, so a probe by IP address (any Host header) is not a
+DisallowedHost error, and a session cookie is never read — with the database or Redis down, a
+probe from a browser that is signed in still gets its JSON.
 """
 
 import logging
@@ -22,6 +27,8 @@ from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
+from core.cache import strict
+from overview.metrics import metrics
 from supplier.status import SupplierStatus, supplier_status
 
 logger = logging.getLogger(__name__)
@@ -79,7 +86,22 @@ def _database() -> None:
 def _caches() -> None:
     token = uuid.uuid4().hex
     for alias in ("default", "shared"):
-        cache = caches[alias]
+        cache = strict(caches[alias])  # a fail-soft Redis would hide its outage as a miss
         cache.set("readyz:probe", token, 10)
         if cache.get("readyz:probe") != token:
             raise RuntimeError(f"cache {alias} did not return what was stored")
+
+
+class HealthCheckMiddleware:
+    """Answer GET /healthz, /readyz and /metrics (overview/metrics.py) before host validation,
+    sessions and the login wall."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+        self.views = {"/healthz": healthz, "/readyz": readyz, "/metrics": metrics}
+
+    def __call__(self, request: HttpRequest):
+        view = self.views.get(request.path_info.rstrip("/"))
+        if view is None:
+            return self.get_response(request)
+        return view(request)

@@ -52,15 +52,15 @@ def system_status(request: HttpRequest) -> TemplateResponse:
         "title": "System status",
         "supplier": supplier_status(),
         "budget": {"used": used, "limit": limit, "blocked_for": round(blocked_for)},
-        "sync": _sync(),
+        "sync": sync_facts(),
         "orders": _orders(),
-        "mail": _mail(),
-        **_tasks(),
+        "mail": mail_facts(),
+        **task_facts(),
     }
     return TemplateResponse(request, "admin/system_status.html", context)
 
 
-def _mail() -> dict:
+def mail_facts() -> dict:
     """Notifications waiting to be mailed, and team webhooks that are failing."""
     since = timezone.now() - FAILURES_SHOWN_FOR
     waiting = Notification.objects.filter(email_state=EmailState.PENDING)
@@ -73,7 +73,7 @@ def _mail() -> dict:
     }
 
 
-def _sync() -> dict:
+def sync_facts() -> dict:
     runs = SyncRun.objects.order_by("-started_at")
     gone = Q(discontinued=True)
     counts = Product.objects.aggregate(
@@ -102,7 +102,7 @@ def _orders() -> list[dict]:
     ]
 
 
-def _tasks() -> dict:
+def task_facts() -> dict:
     """The task queues and the scheduler's jobs, when tasks run on the database backend."""
     if not tasks_in_database():
         return {"tasks_backend": settings.TASKS["default"]["BACKEND"]}

@@ -20,7 +20,7 @@ from django.db.models import F, Q
 
 from catalog_app.models import Product
 from orders_app.models import Address, Order
-from orders_app.quantities import MAX_UNITS
+from orders_app.quantities import MAX_UNITS, UnitsOfProduct
 from replenishment import schedule
 
 DEFAULT_SEND_TIME = time(6, 0)
@@ -160,7 +160,7 @@ class StandingOrder(models.Model):
         return found
 
 
-class StandingOrderLine(models.Model):
+class StandingOrderLine(UnitsOfProduct, models.Model):
     standing_order = models.ForeignKey(
         StandingOrder, on_delete=models.CASCADE, related_name="lines"
     )
@@ -180,14 +180,6 @@ class StandingOrderLine(models.Model):
 
     def __str__(self):
         return f"{self.qty} × {self.product.sku}"
-
-    @property
-    def line_total(self):
-        return self.product.unit_price * self.qty
-
-    @property
-    def cases(self) -> int:
-        return self.qty // self.product.case_pack
 
 
 class Occurrence(models.Model):

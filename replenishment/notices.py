@@ -10,7 +10,7 @@ from django.urls import reverse
 from notifications import kinds
 from notifications.kinds import IMMEDIATELY, Kind
 from notifications.services import notify
-from orders_app.notices import order_context
+from orders_app.notices import money, order_context
 
 KINDS = [
     Kind("standing_reminder", "A standing order sends tomorrow",
@@ -31,10 +31,6 @@ def _day(day: date) -> str:
     return f"{day:%a, %b} {day.day}"
 
 
-def _money(value) -> str:
-    return f"${value:,.2f}"
-
-
 def standing_context(standing_order, day: date) -> dict:
     """What a mail about a standing order shows when there is no order (yet): its lines at
     today's prices, the ship-to and the PO it will carry — the same names as an order's mail."""
@@ -51,11 +47,11 @@ def standing_context(standing_order, day: date) -> dict:
                 "name": line.product.name,
                 "qty": f"{line.qty:,}",
                 "unit_price": f"${line.product.unit_price}",
-                "total": _money(line.line_total),
+                "total": money(line.line_total),
             }
             for line in lines
         ],
-        "subtotal": _money(sum(line.line_total for line in lines)),
+        "subtotal": money(sum(line.line_total for line in lines)),
         "shipping": "",
         "total": "",
         "ship_to": str(address) if address else "no ship-to address",

@@ -30,8 +30,8 @@ cleanup() {
 trap cleanup INT TERM EXIT
 
 $PY manage.py sandbox_serve --port "$SANDBOX_PORT" & pids+=($!)
-$PY manage.py db_worker --queue-name default -v 0 & pids+=($!)
-$PY manage.py db_worker --queue-name catalog -v 0 & pids+=($!)
+$PY manage.py run_worker --queue-name default -v 0 & pids+=($!)
+$PY manage.py run_worker --queue-name catalog -v 0 & pids+=($!)
 $PY manage.py run_scheduler & pids+=($!)
 $PY manage.py runserver "127.0.0.1:$PORT" & pids+=($!)
 
@@ -42,6 +42,8 @@ cat <<MSG
     Dashboard:    http://127.0.0.1:$PORT/
     Demo buyer:   demo / cupboard-demo        Approver: approver / cupboard-approver
     Staff (admin at /admin/): admin / cupboard-admin
+    (approver and admin set up a second factor at their first login: an authenticator app, or a
+     passkey at http://localhost:$PORT/ — or start with MFA_REQUIRED=false to skip it)
     Sandbox API:  http://127.0.0.1:$SANDBOX_PORT/v1  (OpenAPI: http://127.0.0.1:$SANDBOX_PORT/v1/openapi.json)
   Press Ctrl-C to stop everything.
 

@@ -6,7 +6,11 @@ loopback ports, loads the sandbox catalog, gives the demo buyer (demo / cupboard
 order history, favourites and two team lists, then drives Chromium through the pages as that
 buyer — placing a real order through checkout, so the order and tracking pages show one.
 
-    .venv/bin/python scripts/screenshots.py [--out DIR]
+    .venv/bin/python scripts/screenshots.py [--out DIR] [--team-only]
+
+The demo admin (a team admin) is shown the Team page, and the demo buyer the profile and the
+two-factor sign-in page (the install runs with MFA_REQUIRED=false, so the admin is not first
+sent to set up a second factor). `--team-only` takes just those and the invitation mail.
 
 Chromium comes from CHROMIUM_PATH (default /usr/bin/chromium).
 """
@@ -49,6 +53,7 @@ def configure(tmp: Path) -> int:
             "TASKS_BACKEND": "django.tasks.backends.immediate.ImmediateBackend",
             "DJANGO_ALLOW_ASYNC_UNSAFE": "true",  # the ORM is used beside Playwright's loop
             "LOG_LEVEL": "WARNING",
+            "MFA_REQUIRED": "false",  # the demo admin goes straight to the Team page
         }
     )
     sys.path.insert(0, str(ROOT))
@@ -391,6 +396,68 @@ def take_screenshots(url: str, out: Path) -> list[Path]:
     return saved
 
 
+def seed_team() -> str:
+    """A team worth a Team page: the demo logins, a threshold, someone deactivated, a pending
+    invitation (mailed); returns the invitation mail's HTML."""
+    from django.contrib.auth import get_user_model
+    from django.contrib.auth.models import Group
+
+    from notifications.models import Notification
+    from notifications.services import build_mail
+    from people.services import member_invite, member_set_threshold
+
+    User = get_user_model()
+    admin = User.objects.get(username="admin")
+    demo = User.objects.get(username="demo")
+    member_set_threshold(by=admin, member=demo, threshold=Decimal("1500.00"))
+    kim = User.objects.create_user("kim", first_name="Kim", last_name="Kitchen",
+                                   email="kim@cupboard.example")  # fmt: skip
+    kim.groups.add(Group.objects.get(name="Buyers"))
+    lee = User.objects.create_user("lee", first_name="Lee", last_name="Left",
+                                   email="lee@cupboard.example", is_active=False)  # fmt: skip
+    lee.groups.add(Group.objects.get(name="Buyers"))
+    member_invite(by=admin, email="nia@cupboard.example", role="approver")
+    return build_mail(Notification.objects.get(kind="invitation")).alternatives[0][0]
+
+
+def take_team_screenshots(url: str, out: Path, invitation_html: str) -> list[Path]:
+    """The Team page (as the demo admin), the profile and the two-factor page (as the demo
+    buyer), at both widths; the invitation mail."""
+    from playwright.sync_api import expect, sync_playwright
+
+    saved: list[Path] = []
+    executable = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=executable, args=CHROMIUM_ARGS)
+        for width, (w, h) in VIEWPORTS.items():
+            for (username, password), pages in [
+                (("admin", "cupboard-admin"), [("20-team", "/team/")]),
+                (BUYER, [("21-profile", "/profile/"), ("22-two-factor", "/account/security/")]),
+            ]:
+                ctx = browser.new_context(viewport={"width": w, "height": h}, locale="en-US")
+                page = ctx.new_page()
+                page.goto(f"{url}/login/")
+                page.get_by_label("Username").fill(username)
+                page.get_by_label("Password").fill(password)
+                page.get_by_role("button", name="Log in", exact=True).click()
+                expect(page.get_by_role("heading", name="Overview")).to_be_visible()
+                for name, path in pages:
+                    page.goto(url + path)
+                    page.wait_for_load_state("networkidle")
+                    target = out / f"{name}-{width}.png"
+                    page.screenshot(path=str(target), full_page=True)
+                    saved.append(target)
+                ctx.close()
+        ctx = browser.new_context(viewport={"width": 1280, "height": 900})
+        page = ctx.new_page()
+        page.set_content(invitation_html)
+        target = out / "23-mail-invitation-desktop.png"
+        page.screenshot(path=str(target), full_page=True)
+        saved.append(target)
+        browser.close()
+    return saved
+
+
 def notification_mails(order_path: str) -> list[tuple[str, str]]:
     """Three mails as sent: an approval request, a placed order, out for delivery (signature)."""
     from django.contrib.auth import get_user_model
@@ -428,14 +495,18 @@ def notification_mails(order_path: str) -> list[tuple[str, str]]:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--out", type=Path, default=ROOT / "docs" / "screenshots")
+    parser.add_argument("--team-only", action="store_true", help="only the team and profile")
     args = parser.parse_args()
     args.out.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory(prefix="cupboard-screens-") as tmp:
         sandbox_port = configure(Path(tmp))
         prepare(sandbox_port)
         seed_history()
+        invitation_html = seed_team()
         url = start_cupboard()
-        for path in take_screenshots(url, args.out):
+        saved = [] if args.team_only else take_screenshots(url, args.out)
+        saved += take_team_screenshots(url, args.out, invitation_html)
+        for path in saved:
             print(path.relative_to(ROOT) if path.is_relative_to(ROOT) else path)
 
 

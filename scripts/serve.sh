@@ -3,7 +3,8 @@
 # compressed static files served by whitenoise), the two task workers and the scheduler.
 # Set DATABASE_URL / CACHE_URL for PostgreSQL and Redis; without them it runs on SQLite and the
 # in-process cache. With SANDBOX_ENABLED=true it also serves the local sandbox API and talks to
-# it. Ctrl-C stops everything.
+# it. A process that dies is started again a second later (scripts/supervise.sh), as systemd
+# does in production. Ctrl-C stops everything.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 PY=.venv/bin/python
@@ -43,16 +44,18 @@ cleanup() {
 }
 trap cleanup INT TERM EXIT
 
+source scripts/supervise.sh
 if [ "${SANDBOX_ENABLED:-false}" = "true" ]; then
   $PY manage.py sandbox_seed
   $PY manage.py sandbox_create_key --account "Demo Café" --key "$CUPSOURCE_API_KEY" > /dev/null
   $PY manage.py sandbox_serve --port "$SANDBOX_PORT" & pids+=($!)
 fi
-.venv/bin/gunicorn dashboard.wsgi --workers "$WEB_CONCURRENCY" --bind "127.0.0.1:$PORT" \
-  --access-logfile - --forwarded-allow-ips "${FORWARDED_ALLOW_IPS:-127.0.0.1}" & pids+=($!)
-$PY manage.py db_worker --queue-name default --no-reload & pids+=($!)
-$PY manage.py db_worker --queue-name catalog --no-reload & pids+=($!)
-$PY manage.py run_scheduler & pids+=($!)
+# gunicorn reads gunicorn.conf.py (workers: WEB_CONCURRENCY; no control socket).
+supervise web .venv/bin/gunicorn dashboard.wsgi --bind "127.0.0.1:$PORT" \
+  --forwarded-allow-ips "${FORWARDED_ALLOW_IPS:-127.0.0.1}" & pids+=($!)
+supervise worker-default $PY manage.py run_worker --queue-name default --no-reload & pids+=($!)
+supervise worker-catalog $PY manage.py run_worker --queue-name catalog --no-reload & pids+=($!)
+supervise scheduler $PY manage.py run_scheduler & pids+=($!)
 
 echo "Cupboard (production mode) on http://127.0.0.1:$PORT/ with $WEB_CONCURRENCY web workers. Ctrl-C stops it."
-wait -n "${pids[@]}"
+wait "${pids[@]}"

@@ -9,9 +9,12 @@ class SupplierConfig(AppConfig):
     verbose_name = "Cup Source connection"
 
     def ready(self):
-        from core import scheduler
+        from core import backups, scheduler
+        from supplier.client import BUDGET_KEY
         from supplier.status import SUPPLIER_CHECK_INTERVAL, supplier_check_due
 
+        # A restore clears the caches but not the budget: the last minute's requests still count.
+        backups.keep_across_restore(BUDGET_KEY)
         scheduler.register(
             scheduler.Job(
                 name="supplier-check",

@@ -14,16 +14,18 @@ from cupsource.budget import SlidingWindowBudget
 from cupsource.client import CupSourceClient
 from supplier.budget_store import CacheBudgetStore
 from supplier.status import record_result
+from supplier.telemetry import record_attempt
 
 INTERACTIVE_RESERVE = 20  # request slots a minute that background jobs leave for buyers
 WEB_BUDGET_WAIT = 3.0  # seconds a web request may wait for a slot in the request budget
+BUDGET_KEY = "cupsource:budget"  # in the shared cache
 
 
 def get_budget() -> SlidingWindowBudget:
     limit = settings.CUPSOURCE_RATE_LIMIT
     return SlidingWindowBudget(
         limit=limit,
-        store=CacheBudgetStore(caches["shared"], key="cupsource:budget"),
+        store=CacheBudgetStore(caches["shared"], key=BUDGET_KEY),
         # Slots kept for people: 20 of the portal's 120 a minute, the same sixth of a smaller
         # limit (the budget refuses a reserve that is not below the limit).
         interactive_reserve=min(INTERACTIVE_RESERVE, limit // 6),
@@ -36,6 +38,7 @@ def get_client(**overrides) -> CupSourceClient:
         "max_retries": settings.CUPSOURCE_MAX_RETRIES,
         "budget": get_budget(),
         "on_result": record_result,
+        "on_attempt": record_attempt,
     }
     options.update(overrides)
     return CupSourceClient(settings.CUPSOURCE_API_URL, settings.CUPSOURCE_API_KEY, **options)

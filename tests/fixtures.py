@@ -128,3 +128,37 @@ def _fresh_caches(request):
 
     for alias in ("default", "shared"):
         caches[alias].clear()
+
+
+@pytest.fixture
+def team_admin(django_user_model):
+    """A team admin (the "Team admins" group: manages people, addresses and lists; approves)."""
+    from django.contrib.auth.models import Group
+
+    user = django_user_model.objects.create_user(
+        "tara", password="pw-tara-123", first_name="Tara", last_name="Admin", email="tara@cafe.test"
+    )
+    user.groups.add(*Group.objects.filter(name__in=["Buyers", "Approvers", "Team admins"]))
+    return user
+
+
+@pytest.fixture
+def buyer_is_team_admin(buyer):
+    """The `buyer` fixture, made a team admin too (for the address book's edits)."""
+    from django.contrib.auth.models import Group
+
+    buyer.groups.add(Group.objects.get(name="Team admins"))
+    return buyer
+
+
+@pytest.fixture
+def role_groups(transactional_db):
+    """The role groups, for tests on a live server: a transactional test flushes the tables
+    after itself, and with them the groups the data migrations made (accounts 0002, 0005)."""
+    from django.contrib.auth.models import Group, Permission
+
+    approve = Permission.objects.get(codename="approve_order")
+    manage = Permission.objects.get(codename="manage_team")
+    Group.objects.get_or_create(name="Buyers")
+    Group.objects.get_or_create(name="Approvers")[0].permissions.add(approve)
+    Group.objects.get_or_create(name="Team admins")[0].permissions.add(approve, manage)

@@ -1,5 +1,6 @@
-"""The organisation's shared address book (every buyer sees and uses every address), and each
-buyer's own default ship-to address. Writes: orders_app.services (address_*)."""
+"""The organisation's shared address book (every buyer sees, uses and may add every address;
+only team admins change or remove one), and each buyer's own default ship-to address. Writes:
+orders_app.services (address_*)."""
 
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
@@ -7,7 +8,8 @@ from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from core.http import safe_next
+from accounts.roles import is_team_admin
+from core.http import refused, safe_next
 from orders_app.forms import AddressForm
 from orders_app.models import Address, BuyerSettings
 from orders_app.services import (
@@ -42,6 +44,8 @@ def address_create_view(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def address_edit(request: HttpRequest, address_id: int) -> HttpResponse:
     address = get_object_or_404(Address, pk=address_id)
+    if not is_team_admin(request.user):
+        return _admins_only(request, "change")
     is_default = default_address_id(request.user) == address.pk
     form = AddressForm(
         request.POST if request.method == "POST" else None,
@@ -63,6 +67,8 @@ def address_edit(request: HttpRequest, address_id: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def address_delete_view(request: HttpRequest, address_id: int) -> HttpResponse:
     address = get_object_or_404(Address, pk=address_id)
+    if not is_team_admin(request.user):
+        return _admins_only(request, "remove")
     if request.method == "POST":
         address_delete(user=request.user, address=address)
         messages.success(
@@ -90,3 +96,9 @@ def address_default(request: HttpRequest, address_id: int) -> HttpResponse:
 def _form_page(request: HttpRequest, form: AddressForm, *, address) -> TemplateResponse:
     context = {"form": form, "address": address, "next": safe_next(request)}
     return TemplateResponse(request, "orders_app/address_form.html", context)
+
+
+def _admins_only(request: HttpRequest, verb: str) -> HttpResponse:
+    return refused(
+        request, f"Only a team admin can {verb} an address in the shared book: ask one of them."
+    )

@@ -30,7 +30,7 @@ def approver_required(view):
 
 
 def _orders():
-    return Order.objects.select_related("placed_by", "reviewed_by").annotate(
+    return Order.objects.select_related("placed_by", "reviewed_by", "placed_on_behalf_by").annotate(
         line_count=Count("lines")
     )
 
@@ -83,7 +83,8 @@ def approval_detail(request: HttpRequest, order_id: int) -> TemplateResponse:
         "events": order.events.select_related("actor"),
         "form": DecisionForm(),
         "can_decide": order.state == Order.State.PENDING_APPROVAL
-        and order.placed_by_id != request.user.pk,
+        and order.placed_by_id != request.user.pk
+        and not (order.placed_on_behalf_by_id and request.user.is_staff),
     }
     return TemplateResponse(request, "orders_app/approval_detail.html", context)
 

@@ -17,6 +17,7 @@ from orders_app.bulk import (
     quick_order_preview,
 )
 from orders_app.bulk_forms import CsvConfirmForm, CsvUploadForm, QuickOrderAddForm, QuickOrderForm
+from orders_app.on_behalf import shopper
 
 REST_KEY = "orders.quick_order.rest"  # session: lines still to fix after the ready ones were added
 
@@ -32,7 +33,7 @@ def quick_order(request: HttpRequest) -> HttpResponse:
     preview = None
     if form.is_valid():
         try:
-            preview = quick_order_preview(user=request.user, text=form.all_text)
+            preview = quick_order_preview(user=shopper(request), text=form.all_text)
         except BulkError as exc:
             form.add_error("text", exc.message)
         else:  # the pad comes back with only the lines that need fixing
@@ -48,7 +49,7 @@ def _quick_order_add(request: HttpRequest) -> HttpResponse:
     rest = form.cleaned_data["rest"]
     try:
         preview = quick_order_add(
-            user=request.user, text=form.cleaned_data["lines"], once=form.cleaned_data["once"]
+            user=shopper(request), text=form.cleaned_data["lines"], once=form.cleaned_data["once"]
         )
     except AlreadyDone as exc:
         messages.info(request, f"{exc.message} Your cart has them.")
@@ -91,7 +92,7 @@ def upload(request: HttpRequest) -> TemplateResponse:
     preview = None
     if form.is_bound and form.is_valid():
         try:
-            preview = csv_preview(user=request.user, file=form.cleaned_data["file"])
+            preview = csv_preview(user=shopper(request), file=form.cleaned_data["file"])
         except BulkError as exc:
             form.add_error("file", exc.message)
     context = {"form": form, "preview": preview}
@@ -108,7 +109,7 @@ def upload_confirm(request: HttpRequest) -> HttpResponse:
         return redirect("orders:upload")
     try:
         preview = csv_add(
-            user=request.user,
+            user=shopper(request),
             token=form.cleaned_data["token"],
             only_valid=form.cleaned_data["mode"] == "valid",
         )

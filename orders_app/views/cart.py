@@ -16,6 +16,7 @@ from orders_app.forms import (
     with_exact_units,
 )
 from orders_app.models import CartLine, subtotal
+from orders_app.on_behalf import shopper
 from orders_app.quantities import UNITS, check_order_size, check_quantity, to_units
 from orders_app.services import (
     CartError,
@@ -35,7 +36,7 @@ REMOVED_KEY = "orders.cart.removed"  # session: the line just removed, for "Undo
 def cart_context(request: HttpRequest, *, line_error: dict | None = None, **extra) -> dict:
     """The cart page's rows. `line_error` — {"line": pk, "message", "check", "qty", "unit"} —
     shows a refused change on its line, with what the buyer typed and the amounts that work."""
-    cart = cart_for(request.user)
+    cart = cart_for(shopper(request))
     lines = list(cart.lines.select_related("product"))
     in_cart = {line.product.sku: line.qty for line in lines}
     rows = []
@@ -96,10 +97,10 @@ def cart_add_view(request: HttpRequest) -> HttpResponse:
     if not form.is_valid():
         return _add_answer(request, product, error=first_error(form))
     units = to_units(product, form.cleaned_data["qty"], form.cleaned_data["unit"])
-    already = cart_for(request.user).lines.filter(product=product).values_list("qty", flat=True)
+    already = cart_for(shopper(request)).lines.filter(product=product).values_list("qty", flat=True)
     already = already.first() or 0
     try:
-        line, check = cart_add(user=request.user, product=product, qty=units)
+        line, check = cart_add(user=shopper(request), product=product, qty=units)
     except CartError as exc:
         check = exc.checks.get(product.sku)
         # The checks are on the cart's total; the chips add to what is there.
@@ -176,7 +177,7 @@ def _one_click_answer(request, product, *, added: str = "", error: str = "") -> 
 
 @require_POST
 def cart_line_update(request: HttpRequest, line_id: int) -> HttpResponse:
-    line = get_object_or_404(CartLine, pk=line_id, cart=cart_for(request.user))
+    line = get_object_or_404(CartLine, pk=line_id, cart=cart_for(shopper(request)))
     data = with_exact_units(request.POST)
     form = CartLineForm(data)
     typed = {"qty": data.get("qty", ""), "unit": data.get("unit", "")}
@@ -204,7 +205,7 @@ def _line_error(request, line, message, check=None, **typed):
 
 @require_POST
 def cart_line_remove(request: HttpRequest, line_id: int) -> HttpResponse:
-    line = get_object_or_404(CartLine, pk=line_id, cart=cart_for(request.user))
+    line = get_object_or_404(CartLine, pk=line_id, cart=cart_for(shopper(request)))
     cart_remove(line=line)
     request.session[REMOVED_KEY] = {"sku": line.product.sku, "name": line.product.name,
                                     "qty": line.qty}  # fmt: skip
@@ -213,7 +214,7 @@ def cart_line_remove(request: HttpRequest, line_id: int) -> HttpResponse:
 
 @require_POST
 def cart_empty_view(request: HttpRequest) -> HttpResponse:
-    cart_empty(cart=cart_for(request.user))
+    cart_empty(cart=cart_for(shopper(request)))
     if not request.htmx:
         messages.success(request, "Your cart is empty now.")
     return _cart_changed(request)
@@ -221,14 +222,14 @@ def cart_empty_view(request: HttpRequest) -> HttpResponse:
 
 @require_POST
 def cart_add_lid(request: HttpRequest, line_id: int) -> HttpResponse:
-    line = get_object_or_404(CartLine, pk=line_id, cart=cart_for(request.user))
+    line = get_object_or_404(CartLine, pk=line_id, cart=cart_for(shopper(request)))
     lid = matching_lid(line.product)
     if lid is None:
         return _line_error(request, line, "Cup Source lists no lid for it right now.")
-    in_cart = cart_for(request.user).lines.filter(product=lid).first()
+    in_cart = cart_for(shopper(request)).lines.filter(product=lid).first()
     missing = lid_quantity(lid, line.qty) - (in_cart.qty if in_cart else 0)
     try:
-        cart_add(user=request.user, product=lid, qty=max(missing, 0))
+        cart_add(user=shopper(request), product=lid, qty=max(missing, 0))
     except CartError as exc:
         check = exc.checks.get(lid.sku)
         return _line_error(request, line, f"{lid.sku}: {check.error if check else exc.message}")

@@ -7,6 +7,7 @@ from django.views.decorators.http import require_http_methods
 from accounts.roles import approvers
 from orders_app.forms import CheckoutForm
 from orders_app.models import Address, BuyerSettings, Order
+from orders_app.on_behalf import shopper, staff_acting
 from orders_app.services import (
     CartError,
     cart_for,
@@ -25,7 +26,7 @@ def checkout(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and (placed := _placed_already(request)):
         messages.info(request, f"Order {placed.reference} was placed already; here it is.")
         return redirect("orders:order_detail", order_id=placed.pk)
-    cart = cart_for(request.user)
+    cart = cart_for(shopper(request))
     if not cart.lines.exists():
         messages.info(request, "Your cart is empty: add products before checking out.")
         return redirect("orders:cart")
@@ -34,12 +35,12 @@ def checkout(request: HttpRequest) -> HttpResponse:
         if form.is_valid():
             return _place(request, cart, form)
     else:
-        form = CheckoutForm(initial={"address": _default_address(request.user)})
+        form = CheckoutForm(initial={"address": _default_address(shopper(request))})
     recheck = checkout_recheck(cart=cart, client_factory=get_web_client)
     context = cart_context(
         request, form=form, recheck=recheck, has_addresses=Address.objects.exists()
     )
-    context.update(_what_happens(request.user, context["subtotal"]))
+    context.update(_what_happens(shopper(request), context["subtotal"]))
     return TemplateResponse(request, "orders_app/checkout.html", context)
 
 
@@ -65,17 +66,18 @@ def _placed_already(request: HttpRequest) -> Order | None:
     cart_id = request.POST.get("cart", "")
     if not (cart_id.isascii() and cart_id.isdigit() and len(cart_id) <= 18):  # an id, or no
         return None
-    return Order.objects.for_user(request.user).filter(cart_id=int(cart_id)).first()
+    return Order.objects.for_user(shopper(request)).filter(cart_id=int(cart_id)).first()
 
 
 def _place(request: HttpRequest, cart, form: CheckoutForm) -> HttpResponse:
     try:
         order = order_place(
-            user=request.user,
+            user=shopper(request),
             cart=cart,
             address=form.cleaned_data["address"],
             po_number=form.cleaned_data["po_number"].strip(),
             notes=form.cleaned_data["notes"],
+            on_behalf_by=staff_acting(request),
         )
     except CartError as exc:
         messages.error(request, exc.message)

@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET, require_POST
 from django.views.decorators.vary import vary_on_headers
 
+from accounts.roles import TEAM_ORDERS, order_visibility
 from core.once import AlreadyDone
 from orders_app.export import orders_csv
 from orders_app.forms import OrderFilterForm, ResubmitLineForm, first_error
@@ -47,6 +48,7 @@ def order_list(request: HttpRequest) -> TemplateResponse:
             "page": page,
             "query_without_page": params.urlencode(),
             "filtered": bool(params),
+            "team_visible": order_visibility() == TEAM_ORDERS,
         },
     )
 
@@ -69,7 +71,11 @@ def _filtered(request: HttpRequest):
     form = OrderFilterForm(request.GET)
     if not form.is_valid():
         return form, None
-    return form, _filter(Order.objects.for_user(request.user), form.cleaned_data)
+    if form.cleaned_data.get("whose") == "team":
+        orders = Order.objects.visible_to(request.user)
+    else:
+        orders = Order.objects.for_user(request.user)
+    return form, _filter(orders.select_related("placed_by"), form.cleaned_data)
 
 
 def _bad_filters(request: HttpRequest, form: OrderFilterForm) -> TemplateResponse:
@@ -97,14 +103,24 @@ def _filter(orders, data: dict):
 
 
 def _own_order(request: HttpRequest, order_id: int) -> Order:
+    """One of the user's own orders (every change): anyone else's is a 404."""
     return get_object_or_404(
         Order.objects.for_user(request.user).select_related("placed_by"), pk=order_id
     )
 
 
+def _visible_order(request: HttpRequest, order_id: int) -> Order:
+    """An order the user may look at: their own, or a colleague's when the team's orders are
+    visible (read-only)."""
+    return get_object_or_404(
+        Order.objects.visible_to(request.user).select_related("placed_by"), pk=order_id
+    )
+
+
 @require_GET
 def order_detail(request: HttpRequest, order_id: int) -> TemplateResponse:
-    order = _own_order(request, order_id)
+    order = _visible_order(request, order_id)
+    mine = order.placed_by_id == request.user.pk
     lines = list(order.lines.all())
     problems = order.problem_details or {}
     for index, line in enumerate(lines):
@@ -123,6 +139,8 @@ def order_detail(request: HttpRequest, order_id: int) -> TemplateResponse:
             "lines": lines,
             "general_problems": general_problems,
             "events": order.events.all(),
+            "mine": mine,
+            "changeable": mine and order.is_changeable,
         },
     )
 
@@ -194,12 +212,13 @@ def order_cancel(request: HttpRequest, order_id: int) -> HttpResponse:
 @require_GET
 @vary_on_headers("HX-Request")
 def order_tracking(request: HttpRequest, order_id: int) -> TemplateResponse:
-    order = _own_order(request, order_id)
+    order = _visible_order(request, order_id)
     tracking = tracking_for(order, client_factory=get_web_client)
     template = "orders_app/tracking.html"
     if request.htmx and not request.htmx.history_restore_request:
         template += "#tracking-panel"
-    moved_from = _moved_from(request, order, tracking)
+    mine = order.placed_by_id == request.user.pk
+    moved_from = _moved_from(request, order, tracking) if mine else None
     context = {"order": order, "tracking": tracking, "moved_from": moved_from}
     return TemplateResponse(request, template, context)
 

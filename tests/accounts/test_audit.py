@@ -50,7 +50,7 @@ ADDRESS = {
 }
 
 
-def test_address_book_changes_are_recorded(buyer_client, buyer):
+def test_address_book_changes_are_recorded(buyer_client, buyer, buyer_is_team_admin):
     buyer_client.post(reverse("orders:address_create"), ADDRESS)
     address = Address.objects.get(label="Warehouse")
     edit = reverse("orders:address_edit", args=[address.pk])

@@ -200,3 +200,34 @@ def test_a_job_still_waiting_in_the_queue_is_not_enqueued_again(db, settings):
     DBTaskResult.objects.filter(task_path=job.task).update(status="RUNNING")
     assert tick([job]) == ["orders-due"]
     assert DBTaskResult.objects.filter(task_path=job.task).count() == 2
+
+
+def test_the_scheduler_rides_out_a_failed_round_and_carries_on(monkeypatch, caplog):
+    from django.db import OperationalError
+
+    from core import resilience, scheduler
+    from core.resilience import Backoff
+
+    rounds = [OperationalError("the server closed the connection"), RuntimeError("bug"), ["x"]]
+
+    def tick():
+        outcome = rounds.pop(0)
+        if isinstance(outcome, Exception):
+            raise outcome
+        return outcome
+
+    closed = []
+    monkeypatch.setattr(scheduler, "tick", tick)
+    monkeypatch.setattr(resilience, "close_connections", lambda: closed.append(True))
+    waits, reported = [], []
+    scheduler.run(
+        interval=5,
+        running=lambda: bool(rounds),
+        report=reported.append,
+        backoff=Backoff(rng=lambda: 1.0),
+        pause=waits.append,
+    )
+    assert waits == [1.0, 2.0, 5]  # backing off, then the normal interval once it works
+    assert reported == ["x"] and len(closed) == 2
+    assert "OperationalError: the server closed the connection" in caplog.text
+    assert "Traceback" in caplog.text  # an unexpected error is logged with its traceback

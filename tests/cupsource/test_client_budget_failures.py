@@ -101,4 +101,4 @@ def test_an_answer_is_kept_when_the_callers_hook_raises(make_client, ok, product
     page = client.list_products()
 
     assert [p.sku for p in page.items] == [product["sku"]]
-    assert "on_result hook failed" in caplog.text
+    assert "A hook failed for GET /products" in caplog.text

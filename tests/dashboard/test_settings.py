@@ -58,3 +58,17 @@ def test_an_absolute_session_timeout_shorter_than_the_idle_one_is_refused():
     result = start(DJANGO_DEBUG="true", SESSION_IDLE_TIMEOUT="3600", SESSION_ABSOLUTE_TIMEOUT="60")
     assert result.returncode != 0
     assert "SESSION_ABSOLUTE_TIMEOUT" in result.stderr
+
+
+def test_an_inline_comment_after_a_boolean_stops_startup_with_its_name():
+    # systemd's EnvironmentFile keeps "true  # nginx in front" as the value; read as false it
+    # silently broke lockouts and CSRF behind the proxy.
+    result = start(DJANGO_DEBUG="true", BEHIND_TLS_PROXY="true  # nginx in front")
+    assert result.returncode != 0
+    assert "BEHIND_TLS_PROXY must be true or false" in result.stderr
+
+
+def test_a_number_that_does_not_parse_stops_startup_with_its_name():
+    result = start(DJANGO_DEBUG="true", CATALOG_SYNC_INTERVAL="15m")
+    assert result.returncode != 0
+    assert "CATALOG_SYNC_INTERVAL must be a whole number" in result.stderr

@@ -80,8 +80,16 @@ def test_a_list_that_cannot_be_ordered_adds_nothing_and_shows_why(page: Page, sh
     expect(badge).to_have_text("1")
 
 
-def test_another_buyer_sees_and_can_delete_the_team_list(page: Page, shop, django_user_model):
-    django_user_model.objects.create_user("sam", password="cups-and-lids-42", first_name="Sam")
+def test_a_team_admin_sees_and_can_delete_a_colleagues_team_list(
+    page: Page, shop, django_user_model, role_groups, settings
+):
+    from django.contrib.auth.models import Group
+
+    settings.MFA_REQUIRED = False  # (a team admin's second factor: test_ui_mfa.py)
+    sam = django_user_model.objects.create_user(
+        "sam", password="cups-and-lids-42", first_name="Sam"
+    )
+    sam.groups.add(Group.objects.get(name="Team admins"))  # (a buyer deletes only their own)
     log_in(page, shop.url, username="sam")
     page.get_by_role("link", name="Favourites", exact=True).click()
     expect(page.get_by_text("No starred products yet.")).to_be_visible()  # stars are personal

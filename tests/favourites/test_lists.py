@@ -98,11 +98,21 @@ def test_a_list_id_too_big_for_the_database_is_404(buyer_client, weekly, cup, na
     assert weekly.items.get().qty == 2000
 
 
-def test_anyone_in_the_organisation_may_rename_and_delete_a_list(client, other_buyer, weekly):
+def test_anyone_may_rename_a_list_but_only_its_maker_or_a_team_admin_deletes_it(
+    client, other_buyer, team_admin, weekly
+):
     client.force_login(other_buyer)
     client.post(reverse("favourites:list_rename", args=[weekly.pk]), {"name": "Weekly kiosk"})
     weekly.refresh_from_db()
     assert weekly.name == "Weekly kiosk" and weekly.updated_by == other_buyer
+    assert (
+        "Delete this list"
+        not in client.get(reverse("favourites:list_detail", args=[weekly.pk])).text
+    )
+    refused = client.post(reverse("favourites:list_delete", args=[weekly.pk]))
+    assert refused.status_code == 403 and "team admin" in refused.text
+    assert SavedList.objects.exists()
+    client.force_login(team_admin)
     confirm = client.get(reverse("favourites:list_delete", args=[weekly.pk])).content.decode()
     assert "Delete “Weekly kiosk”?" in confirm
     assert SavedList.objects.exists()  # asking is not deleting

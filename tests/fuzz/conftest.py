@@ -17,7 +17,7 @@
 
 import time
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from dataclasses import dataclass, field
 from decimal import Decimal
 from http.cookies import SimpleCookie
@@ -32,10 +32,12 @@ from django.db import connection, transaction
 from django.template.base import PartialTemplate, Template
 from django.test import Client
 from django.test.utils import _TestState
+from django.urls import Resolver404
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 
 from accounts.middleware import RENEWED_AT
+from notifications.services import unsubscribe_token
 from orders_app.quantities import MAX_ORDER_LINES, MAX_ORDER_SUBTOTAL, MAX_UNITS
 from tests.fuzz.strategies import SKUS
 from tests.orders_app import conftest as orders_fixtures
@@ -49,12 +51,25 @@ approver = orders_fixtures.approver
 ERROR_MARKERS = ("errorlist", "note-error", "message-error", "alert-error")
 
 
+REQUESTED: set[str] = set()  # every view the suite's requests reached (test_zz_every_endpoint)
+
+
+class RecordingClient(Client):
+    """Django's test client, noting the view each request reached in `REQUESTED`."""
+
+    def request(self, **request):
+        response = super().request(**request)
+        with suppress(Resolver404):
+            REQUESTED.add(response.resolver_match.view_name)
+        return response
+
+
 class Visitor:
     """A signed-in browser: Django's test client, reset to its signed-in cookies per case."""
 
     def __init__(self, user=None):
         self.user = user
-        self.client = Client()
+        self.client = RecordingClient()
         if user is not None:
             self.client.force_login(user)
             session = self.client.session  # "just renewed" for an hour: no write per request
@@ -104,12 +119,19 @@ class Shop:
     orders: dict  # name → the buyer's orders: sent, needs_changes, pending, rejected
     other_orders: dict  # name → the second buyer's: sent, pending (for the approver)
     supplier: object
+    standing: dict  # "own" / "other": a weekly standing order of the buyer's / second buyer's
+    notices: dict  # "own" / "other": a notification for the buyer / the second buyer
+    team_admin: object = None  # manages the team (the Team page)
+    staff: object = None  # orders on a buyer's behalf
+    invitation: object = None  # an open invitation (the team admin's)
+    join_path: str = ""  # its link
     start: dict = field(default_factory=dict)  # the snapshot every case starts from
     _refs: dict = field(default_factory=dict)
     visitors: dict = field(default_factory=dict)
 
     def visitor(self, name: str) -> Visitor:
-        """ "buyer", "other_buyer", "approver" or "anonymous", signed in once per test."""
+        """ "buyer", "other_buyer", "approver", "team_admin", "staff" or "anonymous", signed in
+        once per test."""
         if name not in self.visitors:
             user = None if name == "anonymous" else getattr(self, name)
             self.visitors[name] = Visitor(user)
@@ -130,10 +152,18 @@ class Shop:
             "@list": self.saved_list.pk, "@other_list": self.other_list.pk,
             "@item:cup": cup_item.pk, "@item:lid": lid_item.pk, "@other_item": other_item.pk,
             "@address": self.address.pk,
+            "@standing": self.standing["own"].pk, "@other_standing": self.standing["other"].pk,
+            "@sline": self.standing["own"].lines.first().pk,
+            "@other_sline": self.standing["other"].lines.first().pk,
+            "@notice": self.notices["own"].pk, "@other_notice": self.notices["other"].pk,
+            "@unsubscribe": unsubscribe_token(self.buyer, "placed"),
             "@refused_line": refused_lines[0].pk,
             "@refused_dear_line": refused_lines[1].pk,
             "@uid": urlsafe_base64_encode(force_bytes(self.buyer.pk)),
             "@token": default_token_generator.make_token(self.buyer),
+            "@member:buyer": self.buyer.pk, "@member:other": self.other_buyer.pk,
+            "@member:team_admin": self.team_admin.pk, "@member:staff": self.staff.pk,
+            "@invitation": self.invitation.pk,
         }  # fmt: skip
 
     def segment(self, value: str) -> str:
@@ -222,11 +252,25 @@ SNAPSHOT = {  # table → the columns a request may write (every row a request c
     "orders_app_address": "id, label, name, line1, line2, city, state, zip",
     "favourites_favourite": "id, user_id, product_id",
     "accounts_auditentry": "id",
+    "mfa_authenticator": "id, user_id, type, data",
+    "replenishment_standingorder": "id, name, status, frequency, every_weeks, weekday, "
+    "day_of_month, start_date, end_date, send_time, time_zone, address_id, po_pattern, "
+    "on_shortage, next_date",
+    "replenishment_standingorderline": "id, standing_order_id, product_id, qty",
+    "replenishment_occurrence": 'id, standing_order_id, "date", outcome',
+    "notifications_notification": "id, recipient_id, read_at",
+    "notifications_preference": "id, user_id, kind, delivery",
+    "notifications_digestsettings": "id, user_id, hour",
+    "auth_user": "id, username, first_name, last_name, email, is_active",
+    "auth_user_groups": "id, user_id, group_id",
+    "people_invitation": "id, token_digest, accepted_at, revoked_at",
+    "orders_app_buyersettings": "id, approval_threshold",
+    "accounts_teamsettings": "id, order_visibility",
 }
 
 
 POLICY_TABLES = ["orders_app_order", "orders_app_orderline", "orders_app_cartline",
-                 "favourites_savedlistitem"]  # fmt: skip
+                 "favourites_savedlistitem", "replenishment_standingorderline"]  # fmt: skip
 
 
 def snapshot() -> dict:
@@ -245,6 +289,7 @@ def assert_within_policy() -> None:
     (whose subtotal is its lines')."""
     from favourites.models import SavedListItem
     from orders_app.models import CartLine, Order, OrderLine
+    from replenishment.models import StandingOrderLine
 
     groups = [
         ("cart", CartLine.objects.filter(cart__status="open").values_list(
@@ -252,6 +297,8 @@ def assert_within_policy() -> None:
         ("list", SavedListItem.objects.values_list("saved_list_id", "qty", "product__unit_price")),
         ("order", OrderLine.objects.filter(order__state__in=Order.UNSENT_STATES).values_list(
             "order_id", "qty", "unit_price")),
+        ("standing", StandingOrderLine.objects.values_list(
+            "standing_order_id", "qty", "product__unit_price")),
     ]  # fmt: skip
     totals = {}
     for kind, rows in groups:
@@ -286,6 +333,7 @@ def shop(
     web_supplier,
 ) -> Iterator[Shop]:
     from favourites.models import Favourite, SavedList, SavedListItem
+    from notifications.models import Notification
     from orders_app.models import Order
     from orders_app.services import cart_add, cart_for, order_place, order_reject, order_submit
 
@@ -334,7 +382,28 @@ def shop(
         SavedListItem.objects.create(saved_list=other_list, product=cup, qty=2000),
     ]
     Favourite.objects.create(user=buyer, product=cup)
+    standing = {
+        "own": _standing_order(buyer, address, [(cup, 5000), (lid, 1000)]),
+        "other": _standing_order(other, address, [(cup, 2000)]),
+    }
+    notices = {
+        "own": Notification.objects.create(recipient=buyer, kind="placed", event="fuzz:1",
+                                           subject="Order placed", url="/orders/"),
+        "other": Notification.objects.create(recipient=other, kind="placed", event="fuzz:2",
+                                             subject="Order placed", url="/orders/"),
+    }  # fmt: skip
     assert_within_policy()
+    from django.contrib.auth.models import Group
+
+    from people.services import member_invite
+
+    team_admin = type(buyer).objects.create_user("tara", password="pw-tara-123")
+    team_admin.groups.add(*Group.objects.filter(name__in=["Buyers", "Approvers", "Team admins"]))
+    staff = type(buyer).objects.create_user("sam", password="pw-sam-123", is_staff=True)
+    invitation = member_invite(by=team_admin, email="nia@example.com", role="buyer")
+    from notifications.models import Notification
+
+    join_path = Notification.objects.get(kind="invitation").url
     # Django's test setup makes every template render send a signal that the test client
     # answers with a copy of the context; nothing here reads them, and every case paid for them.
     monkeypatch.setattr(Template, "_render", _TestState.saved_data.template_render)
@@ -357,7 +426,29 @@ def shop(
         orders=orders,
         other_orders=other_orders,
         supplier=web_supplier,
+        standing=standing,
+        notices=notices,
+        team_admin=team_admin,
+        staff=staff,
+        invitation=invitation,
+        join_path=join_path,
     )
     shop._refs = shop.refs
     yield shop
     assert no_api == [], "a page called Cup Source"
+
+
+def _standing_order(user, address, items):
+    """A weekly standing order on Mondays from today, as the form would set it up."""
+    from django.conf import settings
+    from django.utils import timezone
+
+    from replenishment.models import StandingOrder
+    from replenishment.services import standing_order_create
+
+    standing_order = StandingOrder(
+        name="Weekly cups", frequency=StandingOrder.Frequency.WEEKLY, every_weeks=1, weekday=0,
+        day_of_month=1, start_date=timezone.localdate(), time_zone=settings.TIME_ZONE,
+        address=address,
+    )  # fmt: skip
+    return standing_order_create(user=user, standing_order=standing_order, items=items)

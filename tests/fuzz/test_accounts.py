@@ -90,6 +90,7 @@ PAGES = [
     "/", "/cart/", "/checkout/", "/favourites/", "/addresses/", "/approvals/", "/cart/quick/",
     "/cart/upload/", "/account/password/", "/account/password/changed/", "/password-reset/",
     "/password-reset/sent/", "/password-reset/done/", "/healthz", "/readyz", "/login/",
+    "/admin/status/",
 ]  # fmt: skip
 
 

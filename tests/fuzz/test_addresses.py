@@ -26,10 +26,13 @@ ADDRESS = form(
     page=st.sampled_from(["new/", "{}/edit/"]),
     sent=ADDRESS,
     method=st.sampled_from(["get", "post", "post"]),
+    who=st.sampled_from(["buyer", "team_admin"]),
 )
-def test_adding_and_editing_an_address(shop, address, page, sent, method):
+def test_adding_and_editing_an_address(shop, address, page, sent, method, who):
+    """A buyer adds addresses; only a team admin edits them (a buyer's edit: 403, nothing
+    changed)."""
     path = "/addresses/" + page.format(shop.resolve(address))
-    buyer = shop.visitor("buyer")
+    buyer = shop.visitor(who)
     with shop.example() as case:
         if method == "get":
             case.check(buyer.get(path, sent), writes=False)
@@ -42,10 +45,11 @@ def test_adding_and_editing_an_address(shop, address, page, sent, method):
     address=ADDRESSES,
     action=st.sampled_from(["remove", "default", "list"]),
     sent=form(next=value("/checkout/", "0", "//evil.example")),
+    who=st.sampled_from(["buyer", "team_admin"]),
 )
-def test_removing_an_address_and_making_it_the_default(shop, address, action, sent):
+def test_removing_an_address_and_making_it_the_default(shop, address, action, sent, who):
     address = shop.resolve(address)
-    buyer = shop.visitor("buyer")
+    buyer = shop.visitor(who)
     with shop.example() as case:
         if action == "list":
             case.check(buyer.get("/addresses/", sent), writes=False)

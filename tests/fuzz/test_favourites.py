@@ -4,8 +4,10 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from tests.fuzz.strategies import (
+    FOREIGN_ORDERS,
     LIST_ITEMS,
     LISTS,
+    ORDERS,
     SKUS,
     form,
     fuzz,
@@ -100,3 +102,24 @@ def test_viewing_and_deleting_lists(shop, saved_list, page, method, params):
             case.check_replay(lambda: buyer.post(path, params))
         else:
             case.check(buyer.post(path, params))
+
+
+@fuzz(max_examples=200)
+@given(
+    source=st.sampled_from(["from-cart/", "from-order/{}/"]),
+    order=ORDERS,
+    sent=form(saved_list=LISTS, new_list=NAMES),
+    method=st.sampled_from(["get", "post", "post"]),
+)
+def test_saving_the_cart_or_an_order_as_a_list(shop, source, order, sent, method):
+    buyer = shop.visitor("buyer")
+    path = "/favourites/lists/" + source.format(shop.resolve(order))
+    with shop.example() as case:
+        if method == "get":
+            response = buyer.get(path)
+            case.check(response, writes=False)
+        else:
+            response = buyer.post(path, shop.resolve(sent))
+            case.check(response)
+        if "{}" in source and order in FOREIGN_ORDERS:
+            assert response.status_code == 404

@@ -46,16 +46,23 @@ def pages_for(shop) -> dict[str, list[str]]:
     signs in)."""
     orders, address, saved_list = shop.orders, shop.address.pk, shop.saved_list.pk
     pending = shop.other_orders["pending"].pk
+    standing = shop.standing["own"].pk
     return {
         "anonymous": ["/login/", "/password-reset/",
-                      f"/password-reset/{shop.resolve('@uid')}/{shop.resolve('@token')}/"],
+                      f"/password-reset/{shop.resolve('@uid')}/{shop.resolve('@token')}/",
+                      shop.join_path],
         "buyer": [
             "/", "/catalog/", f"/catalog/{shop.cup.sku}/", "/cart/", "/checkout/",
             "/cart/quick/", "/cart/upload/", "/orders/", f"/orders/{orders['sent'].pk}/",
             f"/orders/{orders['needs_changes'].pk}/", f"/orders/{orders['pending'].pk}/",
-            "/addresses/", "/addresses/new/", f"/addresses/{address}/edit/", "/favourites/",
+            "/addresses/", "/addresses/new/", "/favourites/",
             f"/favourites/lists/{saved_list}/", "/account/password/",
+            f"/standing/new/?list={saved_list}", f"/standing/{standing}/",
+            f"/standing/{standing}/edit/", "/restock/", "/account/notifications/",
+            "/notifications/", "/favourites/lists/from-cart/", "/profile/",
         ],
+        "team_admin": ["/team/", f"/addresses/{address}/edit/"],
+        "staff": ["/orders/on-behalf/"],
         "approver": ["/", "/approvals/", "/approvals/orders/", f"/approvals/orders/{pending}/"],
     }  # fmt: skip
 
@@ -92,7 +99,12 @@ def test_every_form_shows_every_error(shop):
         "/favourites/lists/<id>/items/<id>/", "/favourites/lists/<id>/rename/",
         "/favourites/save/CS-8OZ-ECO/", "/catalog/", "/approvals/orders/",
         "/approvals/orders/<id>/approve/", "/account/password/", "/login/", "/password-reset/",
+        "/standing/new/", "/standing/<id>/edit/", "/standing/<id>/lines/",
+        "/account/notifications/", "/favourites/lists/from-cart/",
+        "/team/invite/", "/team/people/<id>/", "/team/visibility/", "/profile/name/",
+        "/profile/email/", "/orders/on-behalf/",
     } <= actions, actions  # fmt: skip
+    assert any(action.startswith("/join/") for action in actions), actions
     assert not failures, "\n".join(failures)
 
 

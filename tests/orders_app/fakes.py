@@ -1,6 +1,7 @@
 """A scriptable fake of Cup Source's order endpoints, served through httpx.MockTransport."""
 
 import json
+from datetime import UTC, datetime
 from decimal import Decimal
 
 import httpx
@@ -76,9 +77,13 @@ class FakeSupplier:
                     return action
                 raise action
             ref = request.url.params.get("reference")
-            found = [o for o in self.orders.values() if o["reference"] == ref]
+            found = [o for o in self.orders.values() if ref is None or o["reference"] == ref]
+            found.reverse()  # newest first, as the sandbox lists them
+            number = int(request.url.params.get("page", 1))
+            size = int(request.url.params.get("per_page", 20))
+            meta = {"page": number, "per_page": size, "total": len(found)}
             return httpx.Response(
-                200, json=envelope(found, {"page": 1, "per_page": 20, "total": len(found)})
+                200, json=envelope(found[(number - 1) * size : number * size], meta)
             )
         if request.method == "GET" and path.endswith("/tracking"):
             order_id = path.split("/")[2]
@@ -145,7 +150,7 @@ class FakeSupplier:
             "total": str(subtotal),
             "currency": "USD",
             "shipping_address": body["shipping_address"],
-            "created_at": "2026-11-27T10:00:00Z",
+            "created_at": datetime.now(UTC).isoformat(),
         }
         self.orders[order_id] = order
         self.by_key[key] = order_id

@@ -102,7 +102,7 @@ def test_it_never_returns_to_another_site(buyer_client, target):
     assert response.status_code == 302 and response.url == LIST_URL
 
 
-def test_it_edits_an_address(buyer_client, address):
+def test_it_edits_an_address(buyer_client, address, buyer_is_team_admin):
     url = reverse("orders:address_edit", args=[address.pk])
     page = buyer_client.get(url)
     assert 'value="123 Commerce Way"' in page.text
@@ -112,7 +112,7 @@ def test_it_edits_an_address(buyer_client, address):
     assert address.zip == "97201-0001" and address.line1 == "900 NW Lovejoy St"
 
 
-def test_an_edit_with_a_bad_zip_changes_nothing(buyer_client, address):
+def test_an_edit_with_a_bad_zip_changes_nothing(buyer_client, address, buyer_is_team_admin):
     url = reverse("orders:address_edit", args=[address.pk])
     response = buyer_client.post(url, {**VALID, "zip": "OR 97201"})
     assert response.status_code == 200 and "Enter a US ZIP code" in response.text
@@ -120,14 +120,14 @@ def test_an_edit_with_a_bad_zip_changes_nothing(buyer_client, address):
     assert address.zip == "97201"
 
 
-def test_removing_asks_first(buyer_client, address):
+def test_removing_asks_first(buyer_client, address, buyer_is_team_admin):
     url = reverse("orders:address_delete", args=[address.pk])
     page = buyer_client.get(url)
     assert page.status_code == 200 and "Remove “Main café”?" in page.text
     assert Address.objects.filter(pk=address.pk).exists()
 
 
-def test_it_removes_an_address_that_orders_used(buyer_client, buyer, address):
+def test_it_removes_an_address_that_orders_used(buyer_client, buyer, address, buyer_is_team_admin):
     order = Order.objects.create(
         placed_by=buyer, reference="CB-1", address=address, expected_subtotal=0,
         payload={"items": [], "shipping_address": address.as_api()},
@@ -142,7 +142,9 @@ def test_it_removes_an_address_that_orders_used(buyer_client, buyer, address):
     assert default_of(buyer) is None
 
 
-def test_the_removal_page_warns_when_it_is_a_default(buyer_client, buyer, address):
+def test_the_removal_page_warns_when_it_is_a_default(
+    buyer_client, buyer, address, buyer_is_team_admin
+):
     BuyerSettings.objects.create(user=buyer, default_address=address)
     page = buyer_client.get(reverse("orders:address_delete", args=[address.pk]))
     assert "It is your default address" in page.text
@@ -166,7 +168,7 @@ def test_the_default_is_per_buyer(buyer_client, buyer, other_buyer, address):
     assert default_of(other_buyer) == second.pk
 
 
-def test_unticking_default_on_edit_clears_it(buyer_client, buyer, address):
+def test_unticking_default_on_edit_clears_it(buyer_client, buyer, address, buyer_is_team_admin):
     BuyerSettings.objects.create(user=buyer, default_address=address)
     url = reverse("orders:address_edit", args=[address.pk])
     assert buyer_client.get(url).context["form"].initial["make_default"] is True
@@ -178,7 +180,7 @@ def test_making_a_default_needs_a_post(buyer_client, address):
     assert buyer_client.get(reverse("orders:address_default", args=[address.pk])).status_code == 405
 
 
-def test_an_unknown_address_is_a_404(buyer_client):
+def test_an_unknown_address_is_a_404(buyer_client, buyer_is_team_admin):
     assert buyer_client.get(reverse("orders:address_edit", args=[999])).status_code == 404
     assert buyer_client.post(reverse("orders:address_delete", args=[999])).status_code == 404
 
@@ -190,3 +192,26 @@ def test_anonymous_users_are_sent_to_log_in(client, address):
     response = client.post(reverse("orders:address_delete", args=[address.pk]))
     assert response.status_code == 302 and response.url.startswith("/login/")
     assert Address.objects.filter(pk=address.pk).exists()
+
+
+def test_a_buyer_adds_but_neither_edits_nor_removes(buyer_client, address):
+    """Only team admins change or remove a shared address; a buyer gets the 403 page saying so
+    and nothing changes."""
+    page = buyer_client.get(LIST_URL).text
+    assert reverse("orders:address_create") in page
+    assert reverse("orders:address_edit", args=[address.pk]) not in page
+    for url in (reverse("orders:address_edit", args=[address.pk]),
+                reverse("orders:address_delete", args=[address.pk])):  # fmt: skip
+        assert buyer_client.get(url).status_code == 403
+        response = buyer_client.post(url, {**VALID, "label": "Hijacked"})
+        assert response.status_code == 403
+        assert "Only a team admin" in response.text
+    address.refresh_from_db()
+    assert address.label == "Main café"
+
+
+def test_a_team_admin_sees_the_edit_links(client, team_admin, address):
+    client.force_login(team_admin)
+    page = client.get(LIST_URL).text
+    assert reverse("orders:address_edit", args=[address.pk]) in page
+    assert reverse("orders:address_delete", args=[address.pk]) in page

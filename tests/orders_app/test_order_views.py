@@ -63,10 +63,40 @@ def test_the_detail_shows_lines_totals_address_who_and_history(buyer_client, mak
 
 
 @pytest.mark.parametrize("name", ["order_detail", "order_tracking"])
-def test_another_buyers_order_is_404(client, other_buyer, make_order, name):
+def test_another_buyers_order_is_404_when_buyers_see_only_their_own(
+    client, other_buyer, make_order, name, settings
+):
+    settings.ORDER_VISIBILITY = "own"
     order = make_order()
     client.force_login(other_buyer)
     assert client.get(reverse(f"orders:{name}", args=[order.pk])).status_code == 404
+
+
+def test_a_colleagues_order_is_shown_read_only_by_default(client, other_buyer, make_order):
+    order = make_order(po="PO-COLLEAGUE")
+    client.force_login(other_buyer)
+    page = client.get(reverse("orders:order_detail", args=[order.pk])).text
+    assert "Bea's order, shown read-only" in page
+    for action in ("order_reorder", "order_cancel", "order_resubmit"):
+        assert reverse(f"orders:{action}", args=[order.pk]) not in page
+    assert client.get(reverse("orders:order_tracking", args=[order.pk])).status_code == 200
+    mine = client.get(reverse("orders:order_list")).text
+    assert "PO-COLLEAGUE" not in mine  # the list starts with one's own orders
+    team = client.get(reverse("orders:order_list"), {"whose": "team"}).text
+    assert "PO-COLLEAGUE" in team and "by Bea" in team
+
+
+def test_the_team_admins_choice_hides_colleagues_orders(
+    client, other_buyer, make_order, team_admin
+):
+    from accounts.models import TeamSettings
+
+    order = make_order(po="PO-COLLEAGUE")
+    TeamSettings.objects.create(order_visibility="own")
+    client.force_login(other_buyer)
+    assert client.get(reverse("orders:order_detail", args=[order.pk])).status_code == 404
+    team = client.get(reverse("orders:order_list"), {"whose": "team"}).text
+    assert "PO-COLLEAGUE" not in team and 'name="whose"' not in team
 
 
 @pytest.mark.parametrize("name", ["order_reorder", "order_resubmit", "order_cancel"])

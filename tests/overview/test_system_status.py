@@ -101,8 +101,8 @@ def test_a_task_waiting_for_minutes_points_at_the_worker(status_page, settings):
 
     page = status_page()
 
-    assert "is <code>db_worker --queue-name default</code> running?" in page
-    assert "db_worker --queue-name catalog</code> running?" not in page
+    assert "is <code>run_worker --queue-name default</code> running?" in page
+    assert "run_worker --queue-name catalog</code> running?" not in page
     assert "catalog_app.tasks.sync_catalog — cupsource.errors.APITimeoutError" in page
     assert "orders-due" in page  # the scheduler's jobs, with when each was last enqueued
 

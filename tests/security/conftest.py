@@ -8,6 +8,8 @@ from decimal import Decimal
 import pytest
 from django.contrib.auth.models import Group
 
+from catalog_app import pictograms
+
 
 @dataclass
 class World:
@@ -47,6 +49,10 @@ class World:
             "pk": self.mail.pk,
             "standing_id": self.standing.pk,
             "standing_line_id": self.standing.lines.get().pk,
+            "member_id": self.buyer.pk,
+            "invitation_id": 1,
+            "version": pictograms.VERSION,
+            "name": pictograms.pictogram_name(self.product),
         }
 
 

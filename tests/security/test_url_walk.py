@@ -23,13 +23,20 @@ ANONYMOUS_ALLOWED = {
     "readyz",
     "admin:login",
     "notifications:unsubscribe",  # the signed link in a mail: works without logging in
+    "people:join",  # an invitation's single-use link: the invited person has no login yet
+    "account_login",  # the login page under allauth's name for it
+    "mfa_authenticate",  # the login's second step (after the password: nobody is in yet)
+    "mfa_login_webauthn",  # signing in with a passkey
 }
 # URL parameters naming one buyer's own things: another buyer gets a 404.
 PER_BUYER = {"order_id", "line_id", "notification_id", "standing_id", "standing_line_id"}
-# Parameters naming what the whole team shares by design (the address book, the catalog, the
-# saved lists), a password-reset link, or the admin's own (the admin is for staff only).
-SHARED = {"address_id", "sku", "list_id", "item_id", "uidb64", "token"}
+# Parameters naming what the whole team shares by design (the address book, the catalog and its
+# pictograms, the saved lists), a password-reset link, or the admin's own (the admin is for
+# staff only).
+SHARED = {"address_id", "sku", "list_id", "item_id", "uidb64", "token", "version", "name"}
 ADMIN = {"app_label", "object_id", "content_type_id", "url", "id", "pk"}
+# Parameters of the Team page's actions: team admins only (tests/accounts/test_role_matrix.py).
+TEAM = {"member_id", "invitation_id"}
 
 
 def is_login_redirect(response) -> bool:
@@ -73,7 +80,7 @@ def test_the_allow_listed_pages_open_anonymously(world):
 
 
 def test_every_url_param_is_classified():
-    unknown = {p for route in routes() for p in route.params} - PER_BUYER - SHARED - ADMIN
+    unknown = {p for route in routes() for p in route.params} - PER_BUYER - SHARED - ADMIN - TEAM
     assert unknown == set(), "say in this test whose object each new URL parameter names"
 
 
@@ -81,7 +88,8 @@ def owned_routes():
     return [route for route in routes() if PER_BUYER & set(route.params)]
 
 
-def test_another_buyers_ids_are_404_everywhere(world, client):
+def test_another_buyers_ids_are_404_everywhere(world, client, settings):
+    settings.ORDER_VISIBILITY = "own"  # (the team's orders, read-only: the next test)
     client.force_login(world.other_buyer)
     values = world.values()
     checked = []
@@ -103,6 +111,20 @@ def test_another_buyers_ids_are_404_everywhere(world, client):
     world.standing.refresh_from_db()
     assert (world.standing.status, world.standing.occurrences.count()) == ("active", 0)
     assert world.standing.lines.get().qty == 1000
+
+
+def test_with_the_teams_orders_visible_a_colleague_reads_but_changes_nothing(world, client):
+    client.force_login(world.other_buyer)
+    values = world.values()
+    for route in owned_routes():
+        if route.namespace == "admin":
+            continue
+        url = route.url(values)
+        if route.name in ("orders:order_detail", "orders:order_tracking"):
+            assert client.get(url).status_code == 200, url
+        assert client.post(url).status_code in (404, 405), url
+    world.order.refresh_from_db()
+    assert world.order.state == "pending_approval"
 
 
 def test_the_owner_opens_the_same_pages(world, client):

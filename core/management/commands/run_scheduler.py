@@ -1,13 +1,15 @@
 import signal
-import time
 
 from django.core.management.base import BaseCommand
 
-from core.scheduler import tick
+from core.scheduler import run
 
 
 class Command(BaseCommand):
-    help = "Enqueue periodic jobs (catalog sync, …) on their schedule. Run one next to the workers."
+    help = (
+        "Enqueue periodic jobs (catalog sync, …) on their schedule. Run one next to the workers; "
+        "it rides out database and Redis outages."
+    )
 
     def add_arguments(self, parser):
         parser.add_argument("--interval", type=float, default=5.0, help="Seconds between checks.")
@@ -22,11 +24,9 @@ class Command(BaseCommand):
 
         signal.signal(signal.SIGTERM, stop)
         signal.signal(signal.SIGINT, stop)
-        while running:
-            for name in tick():
-                self.stdout.write(f"Enqueued {name}.")
-            if once:
-                return
-            deadline = time.monotonic() + interval
-            while running and time.monotonic() < deadline:
-                time.sleep(0.5)
+        run(
+            interval=interval,
+            once=once,
+            running=lambda: running,
+            report=lambda name: self.stdout.write(f"Enqueued {name}."),
+        )
