@@ -138,7 +138,14 @@ def restore(path: Path, *, since: datetime | None = None, report=print) -> None:
         fence_up()  # the shared cache may be the table just restored
         report("Restored; caches cleared. Asking Cup Source what the backup missed …")
         for hook in AFTER_RESTORE:
-            hook(since)
+            try:
+                hook(since)
+            except Exception as exc:
+                raise BackupError(
+                    f"The database is restored, but {hook.__module__} could not finish: {exc} "
+                    "Put that right, then run `cupboard-manage reconcile_orders` before the "
+                    "workers start again."
+                ) from exc
     finally:
         fence_down()
     report("Done; the workers carry on.")

@@ -147,7 +147,10 @@ def _matching_cart(remote: SupplierOrder) -> Cart | None:
 def _default_owner():
     owner = get_user_model().objects.filter(is_superuser=True, is_active=True).order_by("pk")
     if not owner.exists():
-        raise RuntimeError("No superuser to own the re-imported orders; create one first.")
+        raise RuntimeError(
+            "Cup Source has orders the backup missed and no open cart accounts for, but there "
+            "is no superuser to own them (cupboard-manage createsuperuser)."
+        )
     return owner.first()
 
 

@@ -44,7 +44,6 @@ DIR = Path("/srv/cupboard")
 ENV_FILE = Path("/etc/cupboard.env")
 CERT_DIR = Path(f"/etc/letsencrypt/live/{HOST}")
 BUYER, BUYER_PASSWORD = "checkbuyer", "check-buyer-pw-4821"
-LOGS = Path(tempfile.mkdtemp(prefix="cupboard-install-check-"))
 SBIN_PATH = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"
 
 # How each step of the guide is performed: "run" as written; "skip" (why); "replace" (why: the
@@ -87,6 +86,7 @@ class Check:
             "DEBIAN_FRONTEND": "noninteractive",
         }
         self.summary: list[tuple[str, str, str]] = []
+        self.logs = Path(tempfile.mkdtemp(prefix="cupboard-install-check-"))
 
     # --- the steps ------------------------------------------------------------------------------
 
@@ -194,7 +194,7 @@ class Check:
     # --- helpers --------------------------------------------------------------------------------
 
     def buyer_login(self, curl: list[str]) -> None:
-        jar = LOGS / "cookies.txt"
+        jar = self.logs / "cookies.txt"
         with_jar = [*curl, "-b", str(jar), "-c", str(jar)]
         status, _, page = self.curl_full(with_jar, f"https://{HOST}/login/")
         token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page)
@@ -222,17 +222,17 @@ class Check:
 
     def curl_full(self, curl: list[str], url: str) -> tuple[int, str, str]:
         result = subprocess.run(
-            [*curl, "-D", "-", "-o", str(LOGS / "body"), "-w", "\n%{http_code}", url],
+            [*curl, "-D", "-", "-o", str(self.logs / "body"), "-w", "\n%{http_code}", url],
             capture_output=True, text=True, check=False,
         )  # fmt: skip
         if result.returncode:
             raise CheckFailed(f"curl {url}: {result.stderr.strip()}")
         headers, _, status = result.stdout.rpartition("\n")
-        return int(status), headers, (LOGS / "body").read_text(errors="replace")
+        return int(status), headers, (self.logs / "body").read_text(errors="replace")
 
     def start(self, label, user, cwd: Path, command, env_file: str = str(ENV_FILE)) -> None:
         script = 'set -a; . "$1"; set +a; user=$2; shift 2; exec runuser -u "$user" -- "$@"'
-        with open(LOGS / f"{label}.log", "ab") as log:
+        with open(self.logs / f"{label}.log", "ab") as log:
             proc = subprocess.Popen(
                 ["env", "-i", f"PATH={SBIN_PATH}", "LANG=C.UTF-8",
                  "sh", "-c", script, "sh", env_file, user, *command],
@@ -255,7 +255,9 @@ class Check:
             except subprocess.CalledProcessError as exc:
                 for proc in self.procs:
                     if proc.poll() is not None:
-                        raise CheckFailed(f"a service exited ({proc.args[-3:]}): {LOGS}") from None
+                        raise CheckFailed(
+                            f"a service exited ({proc.args[-3:]}): {self.logs}"
+                        ) from None
                 if time.monotonic() > deadline:
                     raise CheckFailed(f"no answer in {timeout:.0f} s: {exc.stderr}") from None
                 time.sleep(0.5)
@@ -287,7 +289,7 @@ class Check:
             except subprocess.TimeoutExpired:
                 os.killpg(proc.pid, signal.SIGKILL)
         if self.args.keep:
-            print(f"\nKept the install (--keep); logs in {LOGS}")
+            print(f"\nKept the install (--keep); logs in {self.logs}")
             return
         quiet = {"capture_output": True, "check": False}
         if "nginx-started" in self.made:
@@ -315,7 +317,7 @@ class Check:
             subprocess.run(["delgroup", "cupboard"], **quiet)
         if "prepare" in self.made:
             subprocess.run(["redis-cli", "-u", self.args.redis_url, "flushdb"], **quiet)
-        print(f"\nRemoved what the check made (logs in {LOGS})")
+        print(f"\nRemoved what the check made (logs in {self.logs})")
 
 
 def main() -> int:
@@ -334,8 +336,8 @@ def main() -> int:
         check.preflight()
         check.run()
     except (CheckFailed, subprocess.CalledProcessError) as exc:
-        print(f"\nINSTALL CHECK FAILED: {exc}\nlogs: {LOGS}", file=sys.stderr)
-        for log in sorted(LOGS.glob("*.log")):
+        print(f"\nINSTALL CHECK FAILED: {exc}\nlogs: {check.logs}", file=sys.stderr)
+        for log in sorted(check.logs.glob("*.log")):
             tail = log.read_text(errors="replace").splitlines()[-8:]
             print(f"--- {log.name}\n" + "\n".join(tail), file=sys.stderr)
         return 1

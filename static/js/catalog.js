@@ -35,6 +35,11 @@
         field.value = value || "";
       }
     }
+    remember();
+  }
+
+  function remember() {
+    if (!filtersForm()) return;
     try {
       window.sessionStorage.setItem(STORE, window.location.pathname + window.location.search);
     } catch (e) { /* storage off: "← Catalog" goes to the whole catalog */ }
@@ -179,9 +184,9 @@
       setOpen(document.activeElement === input());
     }
   });
-  document.body.addEventListener("htmx:afterSettle", function (event) {
-    if (event.detail.target && event.detail.target.id === "results") syncFilters();
-  });
+  // Not after the page's own requests: the controls are what was sent, and a later change
+  // (a second filter ticked while the first one's results arrive) must not be undone.
+  document.body.addEventListener("htmx:pushedIntoHistory", remember);
   document.body.addEventListener("htmx:historyRestore", setUp);
   window.addEventListener("pageshow", setUp);
   setUp();

@@ -1,6 +1,8 @@
 """The restore's fence (core/backups.py): the scheduler enqueues nothing and a worker starts no
 task while it stands. The backup → restore → reconcile test: tests/orders_app/test_restore.py."""
 
+import pytest
+
 from core import backups, scheduler
 from core.management.commands.run_worker import ResilientWorker
 
@@ -37,3 +39,21 @@ def test_a_worker_waits_for_the_fence_before_it_runs_a_task(db, monkeypatch):
     backups.fence_up()
     worker.run_task("a task")
     assert waits == [1.0, 1.0, 1.0] and ran == [("a task", False)]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_failing_after_restore_hook_is_said_in_words_and_the_fence_comes_down(
+    settings, tmp_path, monkeypatch
+):
+    from django.core.management import call_command
+    from django.core.management.base import CommandError
+
+    def hook(since):
+        raise RuntimeError("Cup Source refused the key.")
+
+    settings.DATABASE_CONFIGURED = True
+    monkeypatch.setattr(backups, "AFTER_RESTORE", [hook])
+    call_command("backup", str(tmp_path / "b"))
+    with pytest.raises(CommandError, match=r"restored, but .* Cup Source refused the key"):
+        call_command("restore", str(tmp_path / "b"), "--yes")
+    assert not backups.fenced()

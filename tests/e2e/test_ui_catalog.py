@@ -95,6 +95,8 @@ def test_the_phone_layout_shows_results_in_the_first_screen(page: Page, shop):
     page.get_by_role("button", name=re.compile(r"^Show the results")).click()
     expect(page.get_by_role("group", name="Category")).to_be_hidden()
     expect(page.locator("#results tbody tr").first).to_be_in_viewport()
+    expect(page).to_have_url(re.compile(r"category=cups"))
+    expect(page.locator("#results.htmx-request")).to_have_count(0)  # not dimmed while loading
     assert axe_violations(page, EVERY_IMPACT) == []
 
 
@@ -109,6 +111,9 @@ def test_the_search_suggestions_work_by_keyboard(page: Page, shop):
     expect(box).to_have_attribute("aria-expanded", "true")
     options = listbox.get_by_role("option")
     expect(options.first).to_contain_text("Ripple-Wall")
+    # the results below have followed too (not dimmed while loading when axe looks)
+    expect(page.locator(".result-count")).to_contain_text("showing results for ripple")
+    expect(page.locator("#results.htmx-request")).to_have_count(0)
     assert axe_violations(page, EVERY_IMPACT) == []
 
     page.keyboard.press("ArrowDown")

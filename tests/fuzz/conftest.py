@@ -253,6 +253,7 @@ SNAPSHOT = {  # table → the columns a request may write (every row a request c
     "orders_app_address": "id, label, name, line1, line2, city, state, zip",
     "favourites_favourite": "id, user_id, product_id",
     "accounts_auditentry": "id",
+    "mfa_authenticator": "id, user_id, type, data",
     "replenishment_standingorder": "id, name, status, frequency, every_weeks, weekday, "
     "day_of_month, start_date, end_date, send_time, time_zone, address_id, po_pattern, "
     "on_shortage, next_date",
