@@ -267,7 +267,6 @@ SNAPSHOT = {  # table → the columns a request may write (every row a request c
     "people_invitation": "id, token_digest, accepted_at, revoked_at",
     "orders_app_buyersettings": "id, approval_threshold",
     "accounts_teamsettings": "id, order_visibility",
-    "mfa_authenticator": "id, user_id, type",
 }
 
 
