@@ -31,6 +31,7 @@ class AuditEntry(models.Model):
         EMAIL_CHANGED = "email_changed", "E-mail changed"
         SESSIONS_ENDED = "sessions_ended", "Other sessions signed out"
         MFA_CHANGED = "mfa_changed", "Sign-in factor changed"
+        PASSWORD_CHANGED = "password_changed", "Password changed"
         MFA_RECOVERY_USED = "mfa_recovery_used", "Recovery code used"
         MFA_FAILED = "mfa_failed", "Wrong sign-in code"
         ORDER_ON_BEHALF = "order_on_behalf", "Order placed on behalf"

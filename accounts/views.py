@@ -8,6 +8,7 @@ factor and has none is sent to set one up (MfaSetupMiddleware).
 Logging out: Django's LogoutView logs out on POST only (a GET could be forged by any page); a
 GET — a bookmark, a typed /logout/ — asks first instead of answering a blank 405."""
 
+from allauth.account import signals as account_signals
 from allauth.account.internal.flows.login import perform_password_login, record_authentication
 from allauth.account.models import Login
 from django.contrib.auth import views as auth_views
@@ -38,6 +39,30 @@ class LoginView(auth_views.LoginView):
 
 
 login = LoginView.as_view()
+
+
+class PasswordChangeView(auth_views.PasswordChangeView):
+    """Django's; a changed password is announced with allauth's `password_changed` signal
+    (people/signals.py audits it and mails the person), as a new sign-in factor is."""
+
+    def form_valid(self, form):
+        response = super().form_valid(form)
+        account_signals.password_changed.send(
+            sender=type(form.user), request=self.request, user=form.user
+        )
+        return response
+
+
+class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
+    """Django's; a password set through a reset link is announced with allauth's
+    `password_reset` signal (people/signals.py audits it and mails the person)."""
+
+    def form_valid(self, form):
+        response = super().form_valid(form)
+        account_signals.password_reset.send(
+            sender=type(form.user), request=self.request, user=form.user
+        )
+        return response
 
 
 @require_http_methods(["GET", "POST"])

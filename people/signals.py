@@ -2,6 +2,7 @@
 allauth's MFA signals are the only place every such change is seen (its own pages make them),
 hence receivers; connected in PeopleConfig.ready()."""
 
+from allauth.account import signals as account_signals
 from allauth.mfa import signals
 from allauth.mfa.models import Authenticator
 from django.db import transaction
@@ -68,3 +69,22 @@ def factor_used(sender, request=None, user=None, authenticator=None, **kwargs):
         subject="Cupboard: a recovery code was used",
         action=Action.MFA_RECOVERY_USED,
     )
+
+
+def _password(user, *, what: str, subject: str) -> None:
+    stamp = f"{timezone.now().timestamp():.6f}"
+    with transaction.atomic():
+        audit_record(action=Action.PASSWORD_CHANGED, actor=user, obj=user, summary=what)
+        security_notice(user=user, event=f"password:{user.pk}:{stamp}", subject=subject, what=what)
+
+
+@receiver(account_signals.password_changed)
+def password_changed(sender, request=None, user=None, **kwargs):
+    _password(user, what="You changed your Cupboard password.",
+              subject="Cupboard: your password was changed")  # fmt: skip
+
+
+@receiver(account_signals.password_reset)
+def password_reset(sender, request=None, user=None, **kwargs):
+    _password(user, what="Your Cupboard password was set through a reset link.",
+              subject="Cupboard: your password was reset")  # fmt: skip

@@ -137,3 +137,40 @@ def test_sign_out_everywhere_else_also_ends_sessions_from_before_logins_were_kep
     here.post(reverse("people:sessions_end"))
     assert old.get(PROFILE).status_code == 302
     assert here.get(PROFILE).status_code == 200
+
+
+def test_a_changed_password_is_audited_and_mailed(client, bea):
+    client.force_login(bea)
+    client.post(
+        reverse("accounts:password_change"),
+        {"old_password": "nope", "new_password1": "Cups-2026-x!", "new_password2": "Cups-2026-x!"},
+    )
+    assert sent_mails("account_security") == []  # refused: nothing said
+    response = client.post(
+        reverse("accounts:password_change"),
+        {
+            "old_password": "pw-buyer-123",
+            "new_password1": "Cups-2026-x!",
+            "new_password2": "Cups-2026-x!",
+        },
+    )
+    assert response.status_code == 302
+    [notice] = sent_mails("account_security")
+    assert notice.to == ["bea@cafe.test"]
+    assert notice.subject == "Cupboard: your password was changed"
+    assert "You changed your Cupboard password." in notice.body
+    assert AuditEntry.objects.filter(action="password_changed", actor=bea).count() == 1
+
+
+def test_a_password_set_through_a_reset_link_is_audited_and_mailed(client, bea, mailoutbox):
+    client.post(reverse("accounts:password_reset"), {"email": "bea@cafe.test"})
+    link = re.search(r"https?://testserver(/password-reset/\S+/\S+/)", mailoutbox[0].body).group(1)
+    form = client.get(link, follow=True)
+    done = client.post(
+        form.redirect_chain[-1][0],
+        {"new_password1": "Fresh-cups-2026", "new_password2": "Fresh-cups-2026"},
+    )
+    assert done.url == reverse("accounts:password_reset_complete")
+    [notice] = sent_mails("account_security")
+    assert notice.subject == "Cupboard: your password was reset"
+    assert AuditEntry.objects.filter(action="password_changed", actor=bea).count() == 1
